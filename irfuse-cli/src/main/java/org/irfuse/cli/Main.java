@@ -1,0 +1,42 @@
+package org.irfuse.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code irfuse} command: one subcommand per job. */
+@Command(name = "irfuse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Infrared/visible image fusion trained for what comes after it.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line in-process and returns its exit code (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new Errors());
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"irfuse " + (v == null ? "dev" : v)};
+        }
+    }
+}

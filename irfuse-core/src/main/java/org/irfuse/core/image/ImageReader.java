@@ -1,0 +1,171 @@
+package org.irfuse.core.image;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import javax.imageio.ImageIO;
+
+/**
+ * The one image reader of the project: PNG (8/16-bit; gray, gray+alpha, RGB, RGBA, palette), JPEG, BMP, TIFF.
+ *
+ * <p>Samples are read from the {@link Raster}, never through {@code getRGB}: that applies a colour-space
+ * conversion to gray data (128 reads back as 188, METRICS.md). Palette images are expanded through their palette;
+ * alpha is dropped; an RGB image whose three channels are equal everywhere stays RGB here (callers decide).
+ */
+public final class ImageReader {
+    /** File name endings the reader accepts when it scans folders. */
+    public static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "tif", "tiff");
+
+    private ImageReader() {
+    }
+
+    public static boolean hasImageExtension(Path file) {
+        return EXTENSIONS.contains(extension(file));
+    }
+
+    static String extension(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /** Reads any supported image as 1 or 3 channels in [0,1]. */
+    public static Image read(Path file) throws ImageFormatException {
+        BufferedImage img = decode(file);
+        Raster raster = img.getRaster();
+        ColorModel cm = img.getColorModel();
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        if (cm instanceof IndexColorModel icm) {
+            return expandPalette(raster, icm, w, h);
+        }
+        int bands = raster.getNumBands();
+        int colourBands = cm.getNumColorComponents();
+        if (colourBands != 1 && colourBands != 3) {
+            throw new ImageFormatException(file, "unsupported colour model with " + colourBands
+                    + " colour components (only gray and RGB images are supported)");
+        }
+        int channels = colourBands == 1 ? 1 : 3;
+        if (bands < channels) {
+            throw new ImageFormatException(file, "raster has " + bands + " bands for " + channels + " channels");
+        }
+        int n = w * h;
+        float[] out = new float[channels * n];
+        float[] row = new float[w];
+        for (int c = 0; c < channels; c++) {
+            double max = (1L << raster.getSampleModel().getSampleSize(c)) - 1;
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, c, row);
+                int off = c * n + y * w;
+                for (int x = 0; x < w; x++) {
+                    out[off + x] = (float) (row[x] / max);
+                }
+            }
+        }
+        return new Image(w, h, channels, out);
+    }
+
+    /**
+     * Reads an infrared image as one channel. Infrared is often stored as RGB with the gray value in all three
+     * channels (METHOD.md: take one channel); a genuinely coloured file (a false-colour palette) is reduced
+     * to its BT.601 luma instead, the same weights as {@link YCbCr}.
+     */
+    public static Image readInfrared(Path file) throws ImageFormatException {
+        return toGray(read(file));
+    }
+
+    /** Reduces an image to one channel: channel 0 when all channels are equal, else BT.601 luma. */
+    public static Image toGray(Image img) {
+        if (img.isGray()) {
+            return img;
+        }
+        int n = img.pixels();
+        float[] d = img.data();
+        boolean replicated = true;
+        for (int i = 0; i < n && replicated; i++) {
+            replicated = d[i] == d[n + i] && d[i] == d[2 * n + i];
+        }
+        return replicated ? Image.gray(img.width(), img.height(), img.plane(0))
+                : Image.gray(img.width(), img.height(), YCbCr.luma(img));
+    }
+
+    /**
+     * Reads a label image as integer class indices: a palette PNG gives its raw palette indices, a one-channel
+     * image its samples. Colour-coded (RGB) label images are not indices; callers map them with a palette.
+     */
+    public static int[][] readIndicesOrRgb(Path file) throws ImageFormatException {
+        BufferedImage img = decode(file);
+        Raster raster = img.getRaster();
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int bands = img.getColorModel() instanceof IndexColorModel ? 1 : Math.min(3, raster.getNumBands());
+        if (img.getColorModel().getNumColorComponents() == 1) {
+            bands = 1;
+        }
+        int[][] out = new int[bands][w * h];
+        for (int b = 0; b < bands; b++) {
+            raster.getSamples(0, 0, w, h, b, out[b]);
+        }
+        return out;
+    }
+
+    /** Reads only the width and height, for early size checks on large folders. */
+    public static int[] size(Path file) throws ImageFormatException {
+        BufferedImage img = decode(file);
+        return new int[] {img.getWidth(), img.getHeight()};
+    }
+
+    private static BufferedImage decode(Path file) throws ImageFormatException {
+        if (!Files.exists(file)) {
+            throw new ImageFormatException(file, "file not found");
+        }
+        if (Files.isDirectory(file)) {
+            throw new ImageFormatException(file, "is a directory, expected an image file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new ImageFormatException(file, "file is not readable (permissions)");
+        }
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new ImageFormatException(file, "corrupt or truncated image (" + e.getMessage() + ")", e);
+        }
+        if (img == null) {
+            throw new ImageFormatException(file, "not an image in a supported format (PNG, JPEG, BMP, TIFF)");
+        }
+        return img;
+    }
+
+    private static Image expandPalette(Raster raster, IndexColorModel icm, int w, int h) {
+        int size = icm.getMapSize();
+        byte[] r = new byte[size];
+        byte[] g = new byte[size];
+        byte[] b = new byte[size];
+        icm.getReds(r);
+        icm.getGreens(g);
+        icm.getBlues(b);
+        boolean grayPalette = true;
+        for (int i = 0; i < size && grayPalette; i++) {
+            grayPalette = r[i] == g[i] && g[i] == b[i];
+        }
+        int n = w * h;
+        int[] idx = raster.getSamples(0, 0, w, h, 0, new int[n]);
+        float[] out = new float[(grayPalette ? 1 : 3) * n];
+        for (int i = 0; i < n; i++) {
+            int k = idx[i];
+            out[i] = (r[k] & 0xff) / 255f;
+            if (!grayPalette) {
+                out[n + i] = (g[k] & 0xff) / 255f;
+                out[2 * n + i] = (b[k] & 0xff) / 255f;
+            }
+        }
+        return new Image(w, h, grayPalette ? 1 : 3, out);
+    }
+}

@@ -1,0 +1,80 @@
+package org.irfuse.core.image;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.stream.ImageOutputStream;
+import org.irfuse.core.io.AtomicFiles;
+
+/**
+ * The one image writer: 8-bit PNG or JPEG chosen by the file name, written atomically (temp file, then rename).
+ * Values are clamped to [0,1] and mapped with {@link Image#to8bit}.
+ */
+public final class ImageWriter {
+    /** JPEG quality used for .jpg outputs (fused images are judged by eye; 95 keeps artefacts invisible). */
+    public static final float JPEG_QUALITY = 0.95f;
+
+    private ImageWriter() {
+    }
+
+    public static boolean isWritableFormat(Path file) {
+        String ext = ImageReader.extension(file);
+        return ext.equals("png") || ext.equals("jpg") || ext.equals("jpeg");
+    }
+
+    public static void write(Image img, Path file, boolean overwrite) throws IOException {
+        String ext = ImageReader.extension(file);
+        if (!isWritableFormat(file)) {
+            throw new ImageFormatException(file, "cannot write '." + ext + "' files; use .png or .jpg");
+        }
+        BufferedImage bi = toBufferedImage(img);
+        String format = ext.equals("png") ? "png" : "jpeg";
+        AtomicFiles.write(file, overwrite, tmp -> encode(bi, format, tmp));
+    }
+
+    /** An 8-bit BufferedImage (TYPE_BYTE_GRAY or TYPE_3BYTE_BGR) holding the clamped samples. */
+    public static BufferedImage toBufferedImage(Image img) {
+        int w = img.width();
+        int h = img.height();
+        int n = img.pixels();
+        float[] d = img.data();
+        BufferedImage bi = new BufferedImage(w, h, img.isGray() ? BufferedImage.TYPE_BYTE_GRAY
+                : BufferedImage.TYPE_3BYTE_BGR);
+        WritableRaster r = bi.getRaster();
+        int[] row = new int[w];
+        for (int c = 0; c < img.channels(); c++) {
+            for (int y = 0; y < h; y++) {
+                int off = c * n + y * w;
+                for (int x = 0; x < w; x++) {
+                    row[x] = Image.to8bit(d[off + x]);
+                }
+                r.setSamples(0, y, w, 1, c, row);
+            }
+        }
+        return bi;
+    }
+
+    private static void encode(BufferedImage bi, String format, Path tmp) throws IOException {
+        Iterator<javax.imageio.ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
+        if (!writers.hasNext()) {
+            throw new IOException("no ImageIO writer for " + format);
+        }
+        javax.imageio.ImageWriter writer = writers.next();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
+            writer.setOutput(out);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            if (format.equals("jpeg")) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionQuality(JPEG_QUALITY);
+            }
+            writer.write(null, new IIOImage(bi, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+    }
+}
