@@ -1,0 +1,66 @@
+package org.irfuse.nn.modules;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Dilated residual dense block of METHOD.md (Modules → fusion network): five 3×3 convolutions with dilation 2 and
+ * padding 2, each followed by ReLU and concatenated onto its input (C → C+G → … → C+5G channels), then a 1×1
+ * convolution back to C channels and ReLU, plus the block input. No normalisation layers.
+ */
+public final class DilatedResidualDenseBlock extends AbstractBlock {
+    static final int LAYERS = 5;
+    static final int DILATION = 2;
+
+    private final int channels;
+    private final int growth;
+    private final List<Block> dense = new ArrayList<>();
+    private final Block fuse;
+
+    public DilatedResidualDenseBlock(int channels, int growth) {
+        this.channels = channels;
+        this.growth = growth;
+        for (int i = 0; i < LAYERS; i++) {
+            dense.add(addChildBlock("dense" + i, Convolutions.dilated(growth, 3, DILATION)));
+        }
+        fuse = addChildBlock("fuse", Convolutions.pointwise(channels, true));
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray input = inputs.singletonOrThrow();
+        NDArray features = input;
+        for (Block conv : dense) {
+            NDArray out = Activation.relu(conv.forward(ps, new NDList(features), training).singletonOrThrow());
+            features = features.concat(out, 1);
+        }
+        NDArray fused = Activation.relu(fuse.forward(ps, new NDList(features), training).singletonOrThrow());
+        return new NDList(fused.add(input));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape s = inputShapes[0];
+        for (int i = 0; i < LAYERS; i++) {
+            dense.get(i).initialize(manager, dataType, new Shape(s.get(0), channels + (long) i * growth, s.get(2),
+                    s.get(3)));
+        }
+        fuse.initialize(manager, dataType, new Shape(s.get(0), channels + (long) LAYERS * growth, s.get(2), s.get(3)));
+    }
+}

@@ -1,0 +1,127 @@
+package org.irfuse.nn.modules;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.Locale;
+
+/**
+ * The fusion network θ of METHOD.md: input concat(I, Y) (2 channels), 3×3 conv 2→C, two dilated residual dense
+ * blocks (growth C/2), 3×3 conv C→C/2, 3×3 conv C/2→1. One PReLU module — the same learnable slope — after the
+ * first conv and after each of the last two. The output (fused luminance Ŷ) is not bounded. Fully convolutional.
+ *
+ * <p>Paper size ({@link Width#PAPER}, 64/32): 417,730 parameters, about 0.42 M multiply-adds per pixel.
+ */
+public final class FusionNetwork extends AbstractBlock {
+    /** Widths of the same shape: first-conv channels C; the second-to-last conv has C/2, the dense growth C/2. */
+    public enum Width {
+        PAPER(64), LITE(32), NANO(16);
+
+        public final int channels;
+
+        Width(int channels) {
+            this.channels = channels;
+        }
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Width parse(String name) {
+            for (Width w : values()) {
+                if (w.id().equalsIgnoreCase(name.trim())) {
+                    return w;
+                }
+            }
+            throw new IllegalArgumentException("unknown network width '" + name + "' (expected paper, lite or nano)");
+        }
+
+        /** Multiply-adds per output pixel of one forward pass. */
+        public long macsPerPixel() {
+            long c = channels;
+            long g = c / 2;
+            long dense = 0;
+            for (int i = 0; i < DilatedResidualDenseBlock.LAYERS; i++) {
+                dense += (c + i * g) * g * 9;
+            }
+            dense += (c + DilatedResidualDenseBlock.LAYERS * g) * c;
+            return 2 * c * 9 + 2 * dense + c * (c / 2) * 9 + (c / 2) * 9;
+        }
+    }
+
+    private final Width width;
+    private final Block head;
+    private final Block block1;
+    private final Block block2;
+    private final Block reduce;
+    private final Block out;
+    private final Block prelu;
+
+    public FusionNetwork(Width width) {
+        this.width = width;
+        int c = width.channels;
+        head = addChildBlock("head", Convolutions.same(c, 3));
+        block1 = addChildBlock("drdb1", new DilatedResidualDenseBlock(c, c / 2));
+        block2 = addChildBlock("drdb2", new DilatedResidualDenseBlock(c, c / 2));
+        reduce = addChildBlock("reduce", Convolutions.same(c / 2, 3));
+        out = addChildBlock("out", Convolutions.same(1, 3));
+        prelu = addChildBlock("prelu", new PReLU());
+    }
+
+    public Width width() {
+        return width;
+    }
+
+    /** Forward pass: {@code inputs} is (infrared N×1×H×W, luminance N×1×H×W); returns Ŷ, N×1×H×W. */
+    public NDArray fuse(ParameterStore ps, NDArray infrared, NDArray luminance, boolean training) {
+        return forward(ps, new NDList(infrared, luminance), training).singletonOrThrow();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputs.size() == 1 ? inputs.get(0) : inputs.get(0).concat(inputs.get(1), 1);
+        x = apply(prelu, ps, apply(head, ps, x, training), training);
+        x = apply(block1, ps, x, training);
+        x = apply(block2, ps, x, training);
+        x = apply(prelu, ps, apply(reduce, ps, x, training), training);
+        x = apply(prelu, ps, apply(out, ps, x, training), training);
+        return new NDList(x);
+    }
+
+    private static NDArray apply(Block b, ParameterStore ps, NDArray x, boolean training) {
+        return b.forward(ps, new NDList(x), training).singletonOrThrow();
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return new Shape[] {new Shape(s.get(0), 1, s.get(2), s.get(3))};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape s = inputShapes[0];
+        long n = s.get(0);
+        long h = s.get(2);
+        long w = s.get(3);
+        int c = width.channels;
+        head.initialize(manager, dataType, new Shape(n, 2, h, w));
+        prelu.initialize(manager, dataType, new Shape(n, c, h, w));
+        block1.initialize(manager, dataType, new Shape(n, c, h, w));
+        block2.initialize(manager, dataType, new Shape(n, c, h, w));
+        reduce.initialize(manager, dataType, new Shape(n, c, h, w));
+        out.initialize(manager, dataType, new Shape(n, c / 2, h, w));
+    }
+
+    /** Input shape used to initialise: one 2-channel image (any size works afterwards). */
+    public static Shape initShape() {
+        return new Shape(1, 2, 32, 32);
+    }
+}

@@ -1,0 +1,112 @@
+package org.irfuse.nn.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A first-order optimizer applying given gradients to parameters, with its state (moments, momentum buffers,
+ * step count) saved in checkpoints so a resumed run continues exactly where it stopped. DJL's own optimizers
+ * keep their state private, which rules out exact resume; these follow PyTorch's update rules (cited per class).
+ */
+public abstract class Optimizer {
+    /** Per parameter id, the state tensors of that parameter (in the optimizer's manager). */
+    protected final Map<String, NDArray[]> state = new LinkedHashMap<>();
+    protected final NDManager manager;
+    protected long steps;
+
+    protected Optimizer(NDManager manager) {
+        this.manager = manager;
+    }
+
+    /** Applies one update with learning rate {@code lr}; {@code grads} align with {@code params}. */
+    public final void step(List<Parameter> params, NDList grads, double lr) {
+        if (params.size() != grads.size()) {
+            throw new IllegalArgumentException(params.size() + " parameters but " + grads.size() + " gradients");
+        }
+        steps++;
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            NDArray w = p.getArray();
+            try (NDManager scratch = manager.newSubManager()) {
+                NDArray g = grads.get(i);
+                NDArray[] s = state.computeIfAbsent(p.getId(), k -> newState(w));
+                NDArray delta = update(w, g, s, lr, scratch);
+                w.subi(delta);
+            }
+        }
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    /** Fresh state tensors for a parameter. */
+    protected abstract NDArray[] newState(NDArray weight);
+
+    /** Updates {@code s} in place and returns the amount to subtract from the weight (made in {@code scratch}). */
+    protected abstract NDArray update(NDArray w, NDArray g, NDArray[] s, double lr, NDManager scratch);
+
+    /** Writes the step count and every state tensor (float32/float64 values with shapes). */
+    public void save(DataOutputStream out) throws IOException {
+        out.writeLong(steps);
+        out.writeInt(state.size());
+        for (Map.Entry<String, NDArray[]> e : state.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeInt(e.getValue().length);
+            for (NDArray a : e.getValue()) {
+                long[] shape = a.getShape().getShape();
+                out.writeInt(shape.length);
+                for (long d : shape) {
+                    out.writeLong(d);
+                }
+                double[] v = a.toType(DataType.FLOAT64, false).toDoubleArray();
+                out.writeInt(v.length);
+                for (double d : v) {
+                    out.writeDouble(d);
+                }
+            }
+        }
+    }
+
+    /** Restores what {@link #save} wrote; parameters are matched by id. */
+    public void load(DataInputStream in, DataType dataType) throws IOException {
+        for (NDArray[] arrays : state.values()) {
+            for (NDArray a : arrays) {
+                a.close();
+            }
+        }
+        state.clear();
+        steps = in.readLong();
+        int entries = in.readInt();
+        for (int e = 0; e < entries; e++) {
+            String id = in.readUTF();
+            NDArray[] arrays = new NDArray[in.readInt()];
+            for (int k = 0; k < arrays.length; k++) {
+                long[] shape = new long[in.readInt()];
+                for (int d = 0; d < shape.length; d++) {
+                    shape[d] = in.readLong();
+                }
+                double[] v = new double[in.readInt()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = in.readDouble();
+                }
+                NDArray a = manager.create(v, new Shape(shape));
+                arrays[k] = dataType == DataType.FLOAT64 ? a : a.toType(dataType, false);
+                if (arrays[k] != a) {
+                    a.close();
+                }
+            }
+            state.put(id, arrays);
+        }
+    }
+}
