@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code irfuse} command: one subcommand per job. */
 @Command(name = "irfuse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Infrared/visible image fusion trained for what comes after it.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {FuseCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -22,6 +22,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line in-process and returns its exit code (tests call this). */
     public static int execute(String... args) {
+        CommandLines.set(args);
         CommandLine cl = commandLine();
         return cl.execute(args);
     }

@@ -27,7 +27,7 @@ public final class Progress implements AutoCloseable {
                 .setTaskName(task)
                 .setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(250)
+                .setUpdateIntervalMillis(1000)
                 .showSpeed()
                 .continuousUpdate()
                 .setConsumer(new ConsoleProgressBarConsumer(err));

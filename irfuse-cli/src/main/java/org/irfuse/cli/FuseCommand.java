@@ -1,0 +1,188 @@
+package org.irfuse.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.irfuse.core.image.Image;
+import org.irfuse.core.image.ImageFormatException;
+import org.irfuse.core.image.ImageReader;
+import org.irfuse.core.image.ImageWriter;
+import org.irfuse.core.image.Resize;
+import org.irfuse.core.pairs.FolderPairing;
+import org.irfuse.core.pairs.ImagePair;
+import org.irfuse.nn.fusion.Fuser;
+import org.irfuse.nn.model.FusionModel;
+import org.irfuse.nn.runtime.Compute;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code irfuse fuse}: one pair, or two folders of pairs matched by name, to fused images. */
+@Command(name = "fuse", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fuse infrared/visible pairs. The visible colour is kept (YCbCr); gray visible gives gray.",
+            "  irfuse fuse --ir a.png --vis b.png -o fused.png",
+            "  irfuse fuse --ir-dir IR --vis-dir VIS --out-dir OUT"})
+public final class FuseCommand implements Callable<Integer> {
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Mode mode;
+
+    static final class Mode {
+        @ArgGroup(exclusive = false)
+        Single single;
+        @ArgGroup(exclusive = false)
+        Folders folders;
+    }
+
+    static final class Single {
+        @Option(names = "--ir", required = true, paramLabel = "FILE", description = "infrared image")
+        Path ir;
+        @Option(names = "--vis", required = true, paramLabel = "FILE", description = "visible image")
+        Path vis;
+        @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "fused image (.png or .jpg)")
+        Path out;
+    }
+
+    static final class Folders {
+        @Option(names = "--ir-dir", required = true, paramLabel = "DIR") Path irDir;
+        @Option(names = "--vis-dir", required = true, paramLabel = "DIR") Path visDir;
+        @Option(names = "--out-dir", required = true, paramLabel = "DIR") Path outDir;
+        @Option(names = "--format", defaultValue = "png", description = "output format in folder mode: png or jpg")
+        String format;
+    }
+
+    @Option(names = "--model", paramLabel = "DIR", description = "a saved model folder (default: the shipped model)")
+    Path model;
+
+    @Option(names = "--overwrite", description = "replace existing output files")
+    boolean overwrite;
+
+    @Option(names = "--skip-existing", description = "folder mode: leave pairs whose output exists untouched")
+    boolean skipExisting;
+
+    @Option(names = "--resize-ir", description = "resize the infrared image to the visible image's size "
+            + "(bilinear) instead of refusing pairs whose sizes differ")
+    boolean resizeIr;
+
+    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+
+    @Option(names = "--tile-above", defaultValue = "4", paramLabel = "MP",
+            description = "fuse images above this many megapixels in overlapping tiles (0: always tile)")
+    double tileAboveMegapixels;
+
+    @Option(names = "--tile", defaultValue = "512", description = "side of a tile in pixels")
+    int tile;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads != null) {
+            Compute.configureThreads(threads);
+        }
+        if (mode.single != null) {
+            return fuseOne();
+        }
+        return fuseFolders();
+    }
+
+    private int fuseOne() throws Exception {
+        Single s = mode.single;
+        requireWritable(s.out);
+        if (!overwrite && Files.exists(s.out)) {
+            throw new UserException(s.out + " already exists; pass --overwrite to replace it");
+        }
+        Image ir = ImageReader.readInfrared(s.ir);
+        Image vis = ImageReader.read(s.vis);
+        ir = matchSize(ir, vis, s.ir, s.vis);
+        try (Compute compute = Compute.open(device)) {
+            Fuser fuser = fuser(compute);
+            ImageWriter.write(fuser.fuse(ir, vis), s.out, overwrite);
+        }
+        System.err.println("fused " + s.out);
+        return 0;
+    }
+
+    private int fuseFolders() throws Exception {
+        Folders f = mode.folders;
+        String ext = f.format.toLowerCase(Locale.ROOT);
+        if (!ext.equals("png") && !ext.equals("jpg")) {
+            throw new UserException("--format must be png or jpg, got '" + f.format + "'");
+        }
+        FolderPairing.Result pairing = FolderPairing.pair(f.irDir, f.visDir);
+        for (Path p : pairing.onlyInFirst()) {
+            System.err.println("irfuse: no visible counterpart for " + p + " (skipped)");
+        }
+        for (Path p : pairing.onlyInSecond()) {
+            System.err.println("irfuse: no infrared counterpart for " + p + " (skipped)");
+        }
+        if (pairing.pairs().isEmpty()) {
+            throw new UserException("no pairs: no file name appears in both " + f.irDir + " and " + f.visDir);
+        }
+        List<ImagePair> todo = new ArrayList<>();
+        List<Path> existing = new ArrayList<>();
+        for (ImagePair p : pairing.pairs()) {
+            Path out = f.outDir.resolve(p.name() + "." + ext);
+            if (Files.exists(out) && !overwrite) {
+                if (!skipExisting) {
+                    existing.add(out);
+                }
+                continue;
+            }
+            todo.add(p);
+        }
+        if (!existing.isEmpty()) {
+            throw new UserException(existing.size() + " output file(s) already exist (first: " + existing.get(0)
+                    + "); pass --overwrite to replace them or --skip-existing to leave them");
+        }
+        Files.createDirectories(f.outDir);
+        List<String> failures = new ArrayList<>();
+        try (Compute compute = Compute.open(device); Progress bar = Progress.start("fuse", todo.size(), "pair")) {
+            Fuser fuser = fuser(compute);
+            for (ImagePair p : todo) {
+                bar.message(p.name());
+                try {
+                    Image ir = ImageReader.readInfrared(p.infrared());
+                    Image vis = ImageReader.read(p.visible());
+                    ir = matchSize(ir, vis, p.infrared(), p.visible());
+                    ImageWriter.write(fuser.fuse(ir, vis), f.outDir.resolve(p.name() + "." + ext), overwrite);
+                } catch (IOException | UserException e) {
+                    failures.add(e.getMessage());
+                }
+                bar.step();
+            }
+        }
+        for (String msg : failures) {
+            System.err.println("irfuse: error: " + msg);
+        }
+        System.err.printf("fused %d of %d pairs into %s%s%n", todo.size() - failures.size(), todo.size(),
+                f.outDir, pairing.complete() ? "" : "; unmatched files listed above");
+        return failures.isEmpty() ? 0 : Errors.USER_ERROR;
+    }
+
+    private Fuser fuser(Compute compute) throws IOException {
+        FusionModel m = model == null ? FusionModel.loadDefault(compute) : FusionModel.load(model, compute);
+        long tileAbove = (long) (tileAboveMegapixels * 1_000_000L);
+        return new Fuser(m.network(), compute, tileAbove, tile);
+    }
+
+    private Image matchSize(Image ir, Image vis, Path irFile, Path visFile) throws ImageFormatException {
+        if (ir.sameSize(vis)) {
+            return ir;
+        }
+        if (resizeIr) {
+            return Resize.bilinear(ir, vis.width(), vis.height());
+        }
+        throw new ImageFormatException(irFile, "size " + ir.sizeString() + " differs from " + visFile + " ("
+                + vis.sizeString() + "); pass --resize-ir to resize the infrared image to the visible one");
+    }
+
+    private static void requireWritable(Path out) {
+        if (!ImageWriter.isWritableFormat(out)) {
+            throw new UserException(out + ": output must end in .png or .jpg");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package org.irfuse.nn.train;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.irfuse.core.image.Image;
+import org.irfuse.core.image.ImageWriter;
+import org.irfuse.core.io.AtomicFiles;
+
+/**
+ * The folder of one training run: {@code config.json}, {@code log.jsonl} (one JSON object per logged step:
+ * {@code step}, {@code stage}, {@code lr}, {@code loss.*}, {@code r.*}, {@code weight.*}, {@code gradnorm.*}),
+ * {@code checkpoint.bin} (atomic; the last completed checkpoint), {@code samples/step-NNNNNN/<name>.png} and
+ * the final {@code model/}. The HTML report reads this layout.
+ */
+public final class RunFolder {
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+            .serializeSpecialFloatingPointValues().create();
+    private static final Gson LINE = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues()
+            .create();
+    private final Path dir;
+
+    public RunFolder(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path config() {
+        return dir.resolve("config.json");
+    }
+
+    public Path log() {
+        return dir.resolve("log.jsonl");
+    }
+
+    public Path checkpoint() {
+        return dir.resolve("checkpoint.bin");
+    }
+
+    public Path model() {
+        return dir.resolve("model");
+    }
+
+    public Path samples(long step) {
+        return dir.resolve("samples").resolve(String.format("step-%06d", step));
+    }
+
+    public boolean hasCheckpoint() {
+        return Files.isRegularFile(checkpoint());
+    }
+
+    /**
+     * Prepares the folder for a fresh run. A folder that already holds a run is refused unless {@code overwrite}
+     * (then its log, checkpoint and samples are removed).
+     */
+    public void startFresh(boolean overwrite) throws IOException {
+        if (Files.exists(log()) || hasCheckpoint()) {
+            if (!overwrite) {
+                throw new IOException(dir + " already holds a training run; pass --resume to continue it or "
+                        + "--overwrite to start again");
+            }
+            Files.deleteIfExists(log());
+            Files.deleteIfExists(checkpoint());
+            deleteTree(dir.resolve("samples"));
+        }
+        Files.createDirectories(dir);
+    }
+
+    public void writeConfig(Object config) throws IOException {
+        AtomicFiles.writeString(config(), true, GSON.toJson(config) + "\n");
+    }
+
+    public void appendLog(Map<String, Object> values) throws IOException {
+        Files.writeString(log(), LINE.toJson(values) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Drops log lines written after {@code step} (they belong to work a kill interrupted before its checkpoint),
+     * so a resumed run's log reads like an uninterrupted one.
+     */
+    public void truncateLogAfter(long step) throws IOException {
+        if (!Files.exists(log())) {
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(log())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+                if (o.get("step").getAsLong() <= step) {
+                    kept.add(line);
+                }
+            } catch (RuntimeException e) {
+                // a line cut by the kill: drop it
+            }
+        }
+        AtomicFiles.writeString(log(), true, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+    }
+
+    public void writeSample(long step, String name, Image image) throws IOException {
+        ImageWriter.write(image, samples(step).resolve(name.replace('/', '_') + ".png"), true);
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package org.irfuse.nn.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.irfuse.core.datasets.CropSampler;
+import org.irfuse.core.datasets.PairSample;
+import org.irfuse.core.image.YCbCr;
+import org.irfuse.nn.fusion.Fuser;
+import org.irfuse.nn.loss.FusionLoss;
+import org.irfuse.nn.model.FusionModel;
+import org.irfuse.nn.modules.FusionNetwork.Width;
+import org.irfuse.nn.optim.Adam;
+import org.irfuse.nn.optim.Optimizer;
+import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.Gradients;
+
+/**
+ * Stage 1 of METHOD.md's schedule: the fusion network alone on {@code L_fus}, with random crops and flips, Adam,
+ * the scaled warm-up/decay learning-rate schedule, periodic atomic checkpoints and exact resume.
+ */
+public final class WarmupTrainer {
+    /** Options of a warm-start run (also written to the run's config.json). */
+    public static final class Config {
+        public String stage = "warmup";
+        public String width = Width.LITE.id();
+        public List<String> data = new ArrayList<>();
+        public int steps = 2000;
+        public int batch = 4;
+        public int minCrop = 96;
+        public int maxCrop = 160;
+        public double lr = 1e-3;
+        public int checkpointEvery = 100;
+        public int logEvery = 10;
+        public int sampleEvery = 500;
+        public long seed = 1;
+        /** Number of synthetic scenes added to (or, without data, used as) the training set. */
+        public int synthetic = 0;
+        public String command = "";
+    }
+
+    /** Called after every step with the values just logged (for progress lines). */
+    public interface Listener {
+        void onStep(long step, long total, Map<String, Object> values);
+    }
+
+    private WarmupTrainer() {
+    }
+
+    /** Runs (or resumes) a warm start and saves the final model in the run folder. */
+    public static FusionModel run(Config cfg, List<PairSample> samples, RunFolder run, boolean resume,
+            boolean overwrite, Compute compute, Listener listener) throws IOException {
+        if (!(resume && run.hasCheckpoint())) {
+            run.startFresh(overwrite);
+        }
+        run.writeConfig(cfg);
+        FusionModel model = FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);
+        List<Parameter> params = new ArrayList<>();
+        for (Pair<String, Parameter> p : model.network().getParameters()) {
+            params.add(p.getValue());
+        }
+        Adam adam = new Adam(compute.root(), 0);
+        Map<String, Block> blocks = Map.of("fusion", model.network());
+        Map<String, Optimizer> optimizers = Map.of("fusion", adam);
+        long start = 0;
+        if (resume && run.hasCheckpoint()) {
+            start = Checkpoint.restore(run.checkpoint(), compute.root(), blocks, optimizers, DataType.FLOAT32);
+            run.truncateLogAfter(start);
+        }
+        CropSampler sampler = new CropSampler(samples, cfg.minCrop, cfg.maxCrop);
+        LearningRateSchedule schedule = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
+        List<PairSample> previews = samples.subList(0, Math.min(2, samples.size()));
+        long t0 = System.nanoTime();
+        for (long step = start + 1; step <= cfg.steps; step++) {
+            double lr = schedule.at(step);
+            CropSampler.Batch batch = sampler.next(CropSampler.forStep(cfg.seed, step), cfg.batch);
+            double loss;
+            try (NDManager scope = compute.newStep()) {
+                BatchArrays b = BatchArrays.of(batch, scope, DataType.FLOAT32);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray fused = model.network().fuse(compute.parameters(), b.infrared(), b.luminance(), true);
+                    NDArray l = FusionLoss.of(fused, b.target());
+                    gc.backward(l);
+                    loss = l.getFloat();
+                }
+                NDList grads = Gradients.takeAndZero(params, scope);
+                adam.step(params, grads, lr);
+            }
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("loss became " + loss + " at step " + step + "; lower --lr");
+            }
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("step", step);
+            values.put("stage", "warmup");
+            values.put("lr", lr);
+            values.put("loss.fusion", loss);
+            values.put("seconds", (System.nanoTime() - t0) / 1e9);
+            if (step % cfg.logEvery == 0 || step == cfg.steps) {
+                run.appendLog(values);
+            }
+            if (step % cfg.sampleEvery == 0 || step == cfg.steps) {
+                writeSamples(run, step, previews, model, compute);
+            }
+            if (step % cfg.checkpointEvery == 0 || step == cfg.steps) {
+                Checkpoint.save(run.checkpoint(), step, blocks, optimizers);
+            }
+            if (listener != null) {
+                listener.onStep(step, cfg.steps, values);
+            }
+        }
+        model.card().stage = "warmup";
+        model.card().trainingSteps = cfg.steps;
+        model.card().trainingData = new ArrayList<>(cfg.data);
+        if (cfg.synthetic > 0) {
+            model.card().trainingData.add(cfg.synthetic + " synthetic scenes");
+        }
+        model.card().command = cfg.command;
+        model.card().date = LocalDate.now().toString();
+        model.save(run.model(), true);
+        return model;
+    }
+
+    /** Fuses the first preview pairs (centre crop at most 256 px) into {@code samples/step-N/}. */
+    static void writeSamples(RunFolder run, long step, List<PairSample> previews, FusionModel model, Compute compute)
+            throws IOException {
+        Fuser fuser = new Fuser(model.network(), compute);
+        for (PairSample s : previews) {
+            int side = Math.min(256, Math.min(s.width(), s.height()));
+            int x0 = (s.width() - side) / 2;
+            int y0 = (s.height() - side) / 2;
+            float[] ir = Fuser.crop(s.ir(), s.width(), x0, y0, side, side);
+            float[] y = Fuser.crop(s.y(), s.width(), x0, y0, side, side);
+            float[] fused = fuser.fuseLuminance(ir, y, side, side);
+            float[] cb = Fuser.crop(s.cb(), s.width(), x0, y0, side, side);
+            float[] cr = Fuser.crop(s.cr(), s.width(), x0, y0, side, side);
+            run.writeSample(step, s.name(), YCbCr.merge(side, side, fused, cb, cr));
+        }
+    }
+}
