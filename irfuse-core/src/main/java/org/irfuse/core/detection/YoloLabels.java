@@ -28,12 +28,27 @@ public final class YoloLabels {
         return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(), imageWidth, imageHeight);
     }
 
+    /** Reads a detection file: every line must carry the score column ({@code cls cx cy w h score}). */
+    public static List<Box> readDetections(Path file, int imageWidth, int imageHeight) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "YOLO detection file not found");
+        }
+        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(), imageWidth, imageHeight,
+                true);
+    }
+
+    public static List<Box> parse(String text, String source, int imageWidth, int imageHeight) throws IOException {
+        return parse(text, source, imageWidth, imageHeight, false);
+    }
+
     /**
-     * Parses YOLO text. {@code source} names the file in error messages.
+     * Parses YOLO text. {@code source} names the file in error messages; {@code requireScores} rejects lines
+     * without the score column (detections cannot be ranked without it).
      *
      * @throws IOException naming the source and line for a malformed line
      */
-    public static List<Box> parse(String text, String source, int imageWidth, int imageHeight) throws IOException {
+    public static List<Box> parse(String text, String source, int imageWidth, int imageHeight,
+            boolean requireScores) throws IOException {
         List<Box> boxes = new ArrayList<>();
         String[] lines = text.split("\\R", -1);
         for (int ln = 0; ln < lines.length; ln++) {
@@ -42,6 +57,10 @@ public final class YoloLabels {
                 continue;
             }
             String[] f = line.split("\\s+");
+            if (requireScores && f.length == 5) {
+                throw new IOException(source + ":" + (ln + 1) + ": detection without a score column (expected "
+                        + "'cls cx cy w h score'): '" + line + "'");
+            }
             if (f.length != 5 && f.length != 6) {
                 throw new IOException(source + ":" + (ln + 1) + ": expected 'cls cx cy w h' (optionally a score), "
                         + "got " + f.length + " fields: '" + line + "'");
