@@ -100,11 +100,25 @@ public final class ImageReader {
      * image its samples. Colour-coded (RGB) label images are not indices; callers map them with a palette.
      */
     public static int[][] readIndicesOrRgb(Path file) throws ImageFormatException {
+        return readLabelRaster(file).bands();
+    }
+
+    /**
+     * The integer samples of a label or prediction image with its size: {@code bands} has one row (palette
+     * indices of an indexed PNG, or the samples of a one-channel image; {@code indexed} tells which) or three
+     * rows (R, G, B samples of a colour-coded image). Each row is row-major, {@code width·height} long.
+     */
+    public record LabelRaster(int width, int height, int[][] bands, boolean indexed) {
+    }
+
+    /** Reads a label image without any colour conversion; see {@link LabelRaster}. */
+    public static LabelRaster readLabelRaster(Path file) throws ImageFormatException {
         BufferedImage img = decode(file);
         Raster raster = img.getRaster();
         int w = raster.getWidth();
         int h = raster.getHeight();
-        int bands = img.getColorModel() instanceof IndexColorModel ? 1 : Math.min(3, raster.getNumBands());
+        boolean indexed = img.getColorModel() instanceof IndexColorModel;
+        int bands = indexed ? 1 : Math.min(3, raster.getNumBands());
         if (img.getColorModel().getNumColorComponents() == 1) {
             bands = 1;
         }
@@ -112,7 +126,7 @@ public final class ImageReader {
         for (int b = 0; b < bands; b++) {
             raster.getSamples(0, 0, w, h, b, out[b]);
         }
-        return out;
+        return new LabelRaster(w, h, out, indexed);
     }
 
     /** Reads only the width and height, for early size checks on large folders. */

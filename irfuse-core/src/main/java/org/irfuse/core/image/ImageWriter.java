@@ -59,6 +59,48 @@ public final class ImageWriter {
         return bi;
     }
 
+    /**
+     * Writes a class-index map as an 8-bit indexed (palette) PNG, the MFNet/MSRS label format: the stored samples
+     * are the class indices, and {@code paletteRgb} (packed {@code 0xRRGGBB}, one per class) colours them for
+     * viewers. Read back with {@link ImageReader#readLabelRaster}, the indices come back unchanged.
+     */
+    public static void writeIndexedPng(Path file, int width, int height, int[] indices, int[] paletteRgb,
+            boolean overwrite) throws IOException {
+        if (!ImageReader.extension(file).equals("png")) {
+            throw new ImageFormatException(file, "class-index maps are written as .png only");
+        }
+        if (indices.length != width * height) {
+            throw new IllegalArgumentException("index map has " + indices.length + " values for " + width + "x"
+                    + height);
+        }
+        if (paletteRgb.length == 0 || paletteRgb.length > 256) {
+            throw new IllegalArgumentException("an 8-bit palette holds 1..256 colours, got " + paletteRgb.length);
+        }
+        byte[] r = new byte[paletteRgb.length];
+        byte[] g = new byte[paletteRgb.length];
+        byte[] b = new byte[paletteRgb.length];
+        for (int i = 0; i < paletteRgb.length; i++) {
+            r[i] = (byte) (paletteRgb[i] >> 16);
+            g[i] = (byte) (paletteRgb[i] >> 8);
+            b[i] = (byte) paletteRgb[i];
+        }
+        int bits = paletteRgb.length <= 2 ? 1 : paletteRgb.length <= 4 ? 2 : paletteRgb.length <= 16 ? 4 : 8;
+        java.awt.image.IndexColorModel icm = new java.awt.image.IndexColorModel(bits, paletteRgb.length, r, g, b);
+        BufferedImage bi = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED, icm);
+        if (bits < 8) {
+            bi = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY, icm);
+        }
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= paletteRgb.length) {
+                throw new IllegalArgumentException("class index " + indices[i] + " at pixel (" + (i % width) + ","
+                        + (i / width) + ") has no palette entry (palette of " + paletteRgb.length + ")");
+            }
+        }
+        bi.getRaster().setSamples(0, 0, width, height, 0, indices);
+        BufferedImage out = bi;
+        AtomicFiles.write(file, overwrite, tmp -> encode(out, "png", tmp));
+    }
+
     private static void encode(BufferedImage bi, String format, Path tmp) throws IOException {
         Iterator<javax.imageio.ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
         if (!writers.hasNext()) {

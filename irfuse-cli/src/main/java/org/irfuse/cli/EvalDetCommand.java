@@ -1,0 +1,268 @@
+package org.irfuse.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.irfuse.core.detection.Box;
+import org.irfuse.core.detection.DetectionDataset;
+import org.irfuse.core.detection.DetectionEvaluator;
+import org.irfuse.core.detection.DetectionsJson;
+import org.irfuse.core.detection.VocAnnotations;
+import org.irfuse.core.detection.YoloLabels;
+import org.irfuse.core.image.ImageReader;
+import org.irfuse.core.io.AtomicFiles;
+import org.irfuse.core.pairs.FolderPairing;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code irfuse eval det}: per-class AP and mAP@0.5, mAP@0.5:0.95 of detections against ground truth, under VOC
+ * all-point and COCO 101-point interpolation ({@link DetectionEvaluator}). Every ground-truth file is one image;
+ * an image without predictions has no detections.
+ */
+@Command(name = "det", mixinStandardHelpOptions = true,
+        description = {"Detection scores: per-class AP, mAP@0.5 and mAP@0.5:0.95, VOC all-point and COCO 101-point.",
+            "Ground truth as YOLO txt or VOC XML; predictions as irfuse detections JSON or YOLO txt with a score "
+                    + "column."})
+public final class EvalDetCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--pred", required = true, paramLabel = "FILE|DIR",
+            description = "A detections .json file, or a folder of YOLO <id>.txt files 'cls cx cy w h score'.")
+    Path pred;
+
+    @Option(names = "--gt-dir", required = true, paramLabel = "DIR",
+            description = "Ground truth: <id>.txt (YOLO) or <id>.xml (VOC), one file per image.")
+    Path gtDir;
+
+    @Option(names = "--format", required = true, paramLabel = "yolo|voc", description = "Ground-truth format.")
+    String format;
+
+    @Option(names = "--images-dir", paramLabel = "DIR",
+            description = "Images named like the ground truth; their sizes denormalise YOLO boxes (required for "
+                    + "YOLO ground truth or YOLO predictions without VOC sizes).")
+    Path imagesDir;
+
+    @Option(names = "--classes", paramLabel = "SET",
+            description = "msrs (person, bicycle, car), m3fd (People, Car, Bus, Motorcycle, Lamp, Truck), a "
+                    + "classes.txt file, or comma-separated names. Default: msrs for yolo, m3fd for voc.")
+    String classes;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the scores as JSON (atomically).")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace an existing --out file.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        boolean voc = switch (format.toLowerCase(Locale.ROOT)) {
+            case "voc" -> true;
+            case "yolo" -> false;
+            default -> throw new UserException("--format must be yolo or voc, got '" + format + "'");
+        };
+        List<String> classNames = classList(classes == null ? (voc ? "m3fd" : "msrs") : classes);
+        if (out != null && !overwrite && Files.exists(out)) {
+            throw new UserException(out + " already exists; pass --overwrite to replace it");
+        }
+        Map<String, Path> gtFiles = filesWithExtension(gtDir, voc ? ".xml" : ".txt");
+        gtFiles.remove("classes");   // a YOLO classes.txt beside the labels is not an image
+        if (gtFiles.isEmpty()) {
+            throw new UserException(gtDir + ": no " + (voc ? ".xml" : ".txt") + " ground-truth files");
+        }
+        Map<String, Path> images = imagesDir == null ? Map.of() : FolderPairing.index(imagesDir);
+        boolean jsonPredictions = Files.isRegularFile(pred);
+        if (!jsonPredictions && !Files.isDirectory(pred)) {
+            throw new UserException(pred + ": not found (expected a detections .json file or a folder of YOLO txt)");
+        }
+        if (!voc && imagesDir == null) {
+            throw new UserException("--images-dir is required with --format yolo (YOLO boxes are normalised by the "
+                    + "image size)");
+        }
+        Map<String, List<Box>> jsonDets = jsonPredictions ? DetectionsJson.read(pred, classNames) : Map.of();
+        Map<String, Path> yoloDets = jsonPredictions ? Map.of() : filesWithExtension(pred, ".txt");
+
+        DetectionEvaluator evaluator = new DetectionEvaluator(classNames.size());
+        int detections = 0;
+        try (Progress progress = Progress.start("eval det", gtFiles.size(), "img")) {
+            for (Map.Entry<String, Path> e : gtFiles.entrySet()) {
+                String id = e.getKey();
+                int[] size = null;
+                List<Box> truth;
+                if (voc) {
+                    VocAnnotations.Annotation a = VocAnnotations.read(e.getValue(), classNames);
+                    truth = a.boxes();
+                    if (a.width() > 0 && a.height() > 0) {
+                        size = new int[] {a.width(), a.height()};
+                    }
+                } else {
+                    size = imageSize(images, id, e.getValue());
+                    truth = checkClasses(YoloLabels.read(e.getValue(), size[0], size[1]), classNames, e.getValue());
+                }
+                List<Box> dets;
+                if (jsonPredictions) {
+                    dets = jsonDets.getOrDefault(id, List.of());
+                } else if (yoloDets.containsKey(id)) {
+                    if (size == null) {
+                        size = imageSize(images, id, e.getValue());
+                    }
+                    dets = YoloLabels.readDetections(yoloDets.get(id), size[0], size[1]);
+                } else {
+                    dets = List.of();
+                }
+                Path where = jsonPredictions ? pred : yoloDets.get(id);
+                checkClasses(dets, classNames, where);
+                detections += dets.size();
+                evaluator.add(id, truth, dets);
+                progress.step();
+            }
+        }
+        List<String> orphans = new ArrayList<>();
+        (jsonPredictions ? jsonDets.keySet() : yoloDets.keySet()).forEach(id -> {
+            if (!gtFiles.containsKey(id)) {
+                orphans.add(id);
+            }
+        });
+        if (!orphans.isEmpty()) {
+            stderr.println("irfuse: note: predictions for " + orphans.size() + " images without ground truth are "
+                    + "not scored, e.g. " + String.join(", ", orphans.subList(0, Math.min(5, orphans.size()))));
+        }
+        DetectionEvaluator.Result r = evaluator.evaluate();
+        printTable(stdout, classNames, r, gtFiles.size(), detections);
+        if (out != null) {
+            AtomicFiles.writeString(out, overwrite, json(classNames, r, gtFiles.size(), detections));
+            stdout.println("wrote " + out);
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    /** {@code msrs}, {@code m3fd}, a classes.txt file, or comma-separated names. */
+    static List<String> classList(String spec) throws IOException {
+        String s = spec.trim();
+        if (s.equalsIgnoreCase("msrs")) {
+            return DetectionDataset.MSRS_CLASSES;
+        }
+        if (s.equalsIgnoreCase("m3fd")) {
+            return VocAnnotations.M3FD_CLASSES;
+        }
+        Path file = Path.of(s);
+        if (Files.isRegularFile(file)) {
+            return YoloLabels.readClassNames(file);
+        }
+        if (!s.contains(",")) {
+            throw new UserException("--classes '" + spec + "': not msrs, m3fd, an existing classes file, or a "
+                    + "comma-separated list");
+        }
+        return Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static int[] imageSize(Map<String, Path> images, String id, Path labelFile) throws IOException {
+        Path img = images.get(id);
+        if (img == null) {
+            throw new UserException(labelFile + ": no image named '" + id + "' in --images-dir to take its size from");
+        }
+        return ImageReader.size(img);
+    }
+
+    private static List<Box> checkClasses(List<Box> boxes, List<String> classNames, Path file) {
+        for (Box b : boxes) {
+            if (b.classId() >= classNames.size()) {
+                throw new UserException(file + ": class " + b.classId() + " outside 0.." + (classNames.size() - 1)
+                        + " " + classNames + " (see --classes)");
+            }
+        }
+        return boxes;
+    }
+
+    private static Map<String, Path> filesWithExtension(Path dir, String ext) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new UserException(dir + ": folder not found");
+        }
+        Map<String, Path> byId = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+                String name = f.getFileName().toString();
+                if (Files.isRegularFile(f) && name.toLowerCase(Locale.ROOT).endsWith(ext) && !name.startsWith(".")) {
+                    byId.put(name.substring(0, name.length() - ext.length()), f);
+                }
+            }
+        }
+        return byId;
+    }
+
+    private static void printTable(PrintWriter o, List<String> classNames, DetectionEvaluator.Result r, int images,
+            int detections) {
+        double[] v50 = r.ap50(false);
+        double[] c50 = r.ap50(true);
+        double[] v5095 = r.ap50to95(false);
+        double[] c5095 = r.ap50to95(true);
+        o.printf(Locale.ROOT, "%-12s %6s %10s %10s %14s %14s%n", "class", "boxes", "AP50 VOC", "AP50 COCO",
+                "AP50:95 VOC", "AP50:95 COCO");
+        for (int c = 0; c < classNames.size(); c++) {
+            o.printf(Locale.ROOT, "%-12s %6d %10s %10s %14s %14s%n", classNames.get(c), r.groundTruthPerClass()[c],
+                    pct(v50[c]), pct(c50[c]), pct(v5095[c]), pct(c5095[c]));
+        }
+        o.printf(Locale.ROOT, "%-12s %6s %10s %10s %14s %14s%n", "mAP", "", pct(r.map50(false)), pct(r.map50(true)),
+                pct(r.map50to95(false)), pct(r.map50to95(true)));
+        o.printf(Locale.ROOT, "%d images, %d detections; mean over the %d classes with ground truth (n/a: no boxes)%n",
+                images, detections, r.classesEvaluated());
+    }
+
+    private static String pct(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", 100 * v);
+    }
+
+    static String json(List<String> classNames, DetectionEvaluator.Result r, int images, int detections) {
+        JsonObject root = new JsonObject();
+        root.addProperty("task", "detection");
+        root.addProperty("images", images);
+        root.addProperty("detections", detections);
+        root.addProperty("classes_evaluated", r.classesEvaluated());
+        Map<String, double[]> perClass = new LinkedHashMap<>();
+        for (boolean coco : new boolean[] {false, true}) {
+            String interp = coco ? "coco101" : "voc_all_point";
+            JsonObject m = new JsonObject();
+            m.addProperty("map50", EvalSegCommand.nullable(r.map50(coco)));
+            m.addProperty("map50_95", EvalSegCommand.nullable(r.map50to95(coco)));
+            root.add(interp, m);
+            perClass.put(interp + "_ap50", r.ap50(coco));
+            perClass.put(interp + "_ap50_95", r.ap50to95(coco));
+        }
+        JsonArray classesJson = new JsonArray();
+        for (int c = 0; c < classNames.size(); c++) {
+            JsonObject o = new JsonObject();
+            o.addProperty("index", c);
+            o.addProperty("name", classNames.get(c));
+            o.addProperty("ground_truth_boxes", r.groundTruthPerClass()[c]);
+            for (Map.Entry<String, double[]> e : perClass.entrySet()) {
+                o.addProperty(e.getKey(), EvalSegCommand.nullable(e.getValue()[c]));
+            }
+            classesJson.add(o);
+        }
+        root.add("per_class", classesJson);
+        JsonArray thresholds = new JsonArray();
+        for (double t : DetectionEvaluator.COCO_IOU_THRESHOLDS) {
+            thresholds.add(t);
+        }
+        root.add("iou_thresholds", thresholds);
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n";
+    }
+}
