@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.irfuse.core.detection.Box;
 import org.irfuse.core.image.Image;
 import org.irfuse.core.image.ImageFormatException;
 import org.irfuse.core.image.ImageReader;
@@ -52,25 +53,33 @@ public final class PairDataset {
             throw new ImageFormatException(pair.infrared(), "size " + ir.sizeString() + " differs from "
                     + pair.visible() + " (" + vis.sizeString() + ")");
         }
-        return fromImages(name, ir, vis, null);
+        return fromImages(name, ir, vis, null, null);
     }
 
-    /** A sample from images in memory (labels may be null). */
-    public static PairSample fromImages(String name, Image ir, Image vis, int[] labels) {
+    /** A sample from images in memory (labels and boxes may be null). */
+    public static PairSample fromImages(String name, Image ir, Image vis, int[] labels, List<Box> boxes) {
         float[][] ycc = YCbCr.split(vis);
         float[] cb = ycc.length == 3 ? ycc[1] : filled(vis.pixels(), 0.5f);
         float[] cr = ycc.length == 3 ? ycc[2] : filled(vis.pixels(), 0.5f);
         float[] irPlane = ir.plane(0);
         SaliencyTarget.Maps maps = SaliencyTarget.compute(irPlane, ycc[0]);
-        return new PairSample(name, ir.width(), ir.height(), irPlane, ycc[0], cb, cr, maps.target(), labels);
+        return new PairSample(name, ir.width(), ir.height(), irPlane, ycc[0], cb, cr, maps.target(), labels, boxes);
     }
 
-    /** {@code count} synthetic scenes (alternating day and night) with exact labels. */
+    /**
+     * {@code count} synthetic scenes (alternating day and night) with exact labels and boxes. Labels use the MSRS
+     * segmentation indices (1 car, 2 person); box classes use the MSRS detection indices (0 person, 2 car).
+     */
     public static List<PairSample> synthetic(int count, int width, int height, long seed) {
         List<PairSample> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             SyntheticScenes.Scene s = SyntheticScenes.random(width, height, seed + i, i % 2 == 1);
-            out.add(fromImages("synthetic/" + (seed + i), s.infrared(), s.visible(), s.labels()));
+            List<Box> boxes = new ArrayList<>();
+            for (SyntheticScenes.SceneObject o : s.objects()) {
+                int detClass = o.classId() == SyntheticScenes.PERSON ? 0 : 2;
+                boxes.add(Box.truth(o.x0(), o.y0(), o.x1(), o.y1(), detClass));
+            }
+            out.add(fromImages("synthetic/" + (seed + i), s.infrared(), s.visible(), s.labels(), boxes));
         }
         return out;
     }

@@ -1,0 +1,26 @@
+package org.irfuse.nn.task;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import org.irfuse.core.image.YCbCr;
+import org.irfuse.nn.runtime.Scalars;
+
+/**
+ * {@code C(Ŷ, V)} of METHOD.md as a differentiable tensor op: the inverse BT.601 transform of (Ŷ, Cb, Cr) with the
+ * coefficients of {@link YCbCr}, with Ŷ clamped first and the result clamped to [0,1] — exactly what
+ * {@link YCbCr#merge} does for saved images. Input N×1×H×W planes, output N×3×H×W (R, G, B).
+ */
+public final class ColourComposite {
+    private ColourComposite() {
+    }
+
+    public static NDArray of(NDArray fusedLuminance, NDArray cb, NDArray cr) {
+        NDArray fusedY = fusedLuminance.clip(0, 1);
+        NDArray dcb = cb.sub(Scalars.of(cb, 0.5));
+        NDArray dcr = cr.sub(Scalars.of(cr, 0.5));
+        NDArray r = fusedY.add(dcr.mul(Scalars.of(cr, 1.403)));
+        NDArray g = fusedY.sub(dcr.mul(Scalars.of(cr, 0.714))).sub(dcb.mul(Scalars.of(cb, 0.344)));
+        NDArray b = fusedY.add(dcb.mul(Scalars.of(cb, 1.773)));
+        return NDArrays.concat(new ai.djl.ndarray.NDList(r, g, b), 1).clip(0, 1);
+    }
+}

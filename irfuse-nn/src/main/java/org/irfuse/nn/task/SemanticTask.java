@@ -1,0 +1,29 @@
+package org.irfuse.nn.task;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import org.irfuse.core.datasets.CropSampler;
+
+/**
+ * The lower-level semantic module ω_T of METHOD.md as the bi-level trainer sees it: a network fed with the colour
+ * fused image C(Ŷ, V) and a scalar task loss {@code L_task(ω_T; C(Ŷ, V))}. Segmentation and detection implement
+ * it; the trainer, the hypergradient and the aggregation are the same code for both.
+ */
+public interface SemanticTask {
+    /** {@code segmentation} or {@code detection}. */
+    String kind();
+
+    /** The task network (initialised, parameters requiring gradients). */
+    Block network();
+
+    /**
+     * The task loss of a batch.
+     *
+     * @param colour the colour fused image, N×3×H×W in [0,1] (differentiable in the fusion network's parameters)
+     * @param batch the batch the image was made from: its labels or boxes are the targets
+     * @param scope the step's manager, for target tensors
+     */
+    NDArray loss(ParameterStore ps, NDArray colour, CropSampler.Batch batch, NDManager scope, boolean training);
+}
