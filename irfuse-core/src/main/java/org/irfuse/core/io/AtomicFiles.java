@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.UUID;
 
 /**
  * Writes files so that a reader never sees half of one: the content goes to a temporary file in the same folder,
@@ -34,7 +35,9 @@ public final class AtomicFiles {
             throw new FileAlreadyExistsException(abs.toString(), null, "exists; pass --overwrite to replace it");
         }
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        // Not Files.createTempFile: it creates mode 0600, which the rename would carry to the result; a fresh
+        // unique name lets the writer create the file under the user's umask like any other output.
+        Path tmp = dir.resolve("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             writer.write(tmp);
             try {
