@@ -125,11 +125,17 @@ public final class FusionModel {
         }
         FusionNetwork net = new FusionNetwork(width);
         net.initialize(compute.root(), DataType.FLOAT32, FusionNetwork.initShape());
+        java.util.List<ai.djl.ndarray.types.Shape> expected = shapes(net);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(new ByteArrayInputStream(params)))) {
             net.loadParameters(compute.root(), in);
         } catch (MalformedModelException | IOException | RuntimeException e) {
             throw new IOException(origin + ": parameters do not load as a '" + width.id() + "' fusion network ("
                     + e.getMessage() + ")", e);
+        }
+        // DJL's loader replaces arrays whatever their shape, so check the architecture ourselves.
+        if (!expected.equals(shapes(net))) {
+            throw new IOException(origin + ": parameters do not have the shapes of a '" + width.id()
+                    + "' fusion network (is the card's width right?)");
         }
         long count = parameterCount(net);
         if (card.parameters != 0 && card.parameters != count) {
@@ -139,6 +145,14 @@ public final class FusionModel {
             p.getValue().getArray().setRequiresGradient(true);
         }
         return new FusionModel(net, card);
+    }
+
+    static java.util.List<ai.djl.ndarray.types.Shape> shapes(FusionNetwork net) {
+        java.util.List<ai.djl.ndarray.types.Shape> out = new java.util.ArrayList<>();
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            out.add(p.getValue().getArray().getShape());
+        }
+        return out;
     }
 
     /** The parameters in DJL's format, as bytes. */

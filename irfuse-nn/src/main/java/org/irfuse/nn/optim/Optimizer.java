@@ -19,7 +19,11 @@ import java.util.Map;
  * keep their state private, which rules out exact resume; these follow PyTorch's update rules (cited per class).
  */
 public abstract class Optimizer {
-    /** Per parameter id, the state tensors of that parameter (in the optimizer's manager). */
+    /**
+     * Per parameter, the state tensors of that parameter (in the optimizer's manager), keyed by the parameter's
+     * position in the list given to {@link #step} — not by {@code Parameter.getId()}, which is a fresh UUID per
+     * network instance and would not survive a restart.
+     */
     protected final Map<String, NDArray[]> state = new LinkedHashMap<>();
     protected final NDManager manager;
     protected long steps;
@@ -39,7 +43,11 @@ public abstract class Optimizer {
             NDArray w = p.getArray();
             try (NDManager scratch = manager.newSubManager()) {
                 NDArray g = grads.get(i);
-                NDArray[] s = state.computeIfAbsent(p.getId(), k -> newState(w));
+                NDArray[] s = state.computeIfAbsent("p" + i, k -> newState(w));
+                if (s.length > 0 && !s[0].getShape().equals(w.getShape())) {
+                    throw new IllegalStateException("optimizer state of parameter " + i + " has shape "
+                            + s[0].getShape() + " but the parameter has " + w.getShape());
+                }
                 NDArray delta = update(w, g, s, lr, scratch);
                 w.subi(delta);
             }
@@ -78,7 +86,7 @@ public abstract class Optimizer {
         }
     }
 
-    /** Restores what {@link #save} wrote; parameters are matched by id. */
+    /** Restores what {@link #save} wrote; parameters are matched by position. */
     public void load(DataInputStream in, DataType dataType) throws IOException {
         for (NDArray[] arrays : state.values()) {
             for (NDArray a : arrays) {

@@ -66,6 +66,8 @@ public final class WarmupTrainer {
             run.startFresh(overwrite);
         }
         run.writeConfig(cfg);
+        // Seeded initial weights: the same config gives the same run (and the resume test can compare runs).
+        Engine.getInstance().setRandomSeed((int) cfg.seed);
         FusionModel model = FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);
         List<Parameter> params = new ArrayList<>();
         for (Pair<String, Parameter> p : model.network().getParameters()) {
