@@ -8,6 +8,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.irfuse.core.io.AtomicFiles;
@@ -71,6 +73,8 @@ final class PageOutput implements AutoCloseable {
             try (Writer out = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
                 body.write(out);
             }
+            // Temp files are created owner-only; a report is meant to be opened and shared like any document.
+            shareable(tmp, "rw-r--r--");
             if (staging != null) {
                 if (Files.exists(filesDir)) {
                     if (!overwrite) {
@@ -78,6 +82,12 @@ final class PageOutput implements AutoCloseable {
                                 "exists; pass --overwrite to replace it");
                     }
                     deleteTree(filesDir);
+                }
+                shareable(staging, "rwxr-xr-x");
+                try (Stream<Path> files = Files.list(staging)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        shareable(f, "rw-r--r--");
+                    }
                 }
                 Files.move(staging, filesDir, StandardCopyOption.ATOMIC_MOVE);
                 staging = null;
@@ -91,6 +101,13 @@ final class PageOutput implements AutoCloseable {
         if (staging != null) {
             deleteTree(staging);
             staging = null;
+        }
+    }
+
+    /** Sets POSIX permissions where the file system has them (not on Windows). */
+    private static void shareable(Path p, String permissions) throws IOException {
+        if (Files.getFileStore(p).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(permissions));
         }
     }
 

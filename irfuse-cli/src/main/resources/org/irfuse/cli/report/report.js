@@ -129,6 +129,8 @@
       box.style.backgroundPosition = (r.w >= 1 ? 0 : 100 * r.x / (1 - r.w)) + '% ' +
         (r.h >= 1 ? 0 : 100 * r.y / (1 - r.h)) + '%';
       box.style.aspectRatio = (r.w * W) + ' / ' + (r.h * H);
+      // Past 3x magnification show real pixels rather than a blur, as one does when judging fusion detail.
+      box.style.imageRendering = box.clientWidth / (r.w * W) >= 3 ? 'pixelated' : 'auto';
     });
     var info = row.querySelector('.zoomtext');
     if (info && W) {
@@ -137,9 +139,12 @@
     }
   }
 
-  // Reopen a zoom given in the address.
-  var wanted = /^#zoom=(.+)@([0-9.]+),([0-9.]+),([0-9.]+),([0-9.]+)$/.exec(location.hash);
-  if (wanted) {
+  // Reopen a zoom given in the address, once images are laid out so the scroll lands on the pair.
+  function zoomFromAddress() {
+    var wanted = /^#zoom=(.+)@([0-9.]+),([0-9.]+),([0-9.]+),([0-9.]+)$/.exec(location.hash);
+    if (!wanted) {
+      return;
+    }
     var name = decodeURIComponent(wanted[1]);
     document.querySelectorAll('.pair').forEach(function (pair) {
       if (pair.dataset.pair === name) {
@@ -147,6 +152,11 @@
         pair.scrollIntoView();
       }
     });
+  }
+  if (document.readyState === 'complete') {
+    zoomFromAddress();
+  } else {
+    window.addEventListener('load', zoomFromAddress);
   }
 
   function hide(pair) {

@@ -105,6 +105,10 @@ class EvaluationReportTest {
             linked++;
         }
         assertEquals(images, linked);
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(page)), "readable by others, like any document");
+        assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(files)));
     }
 
     @Test
