@@ -54,6 +54,16 @@ final class Svg {
         return ticks;
     }
 
+    /** A tick label with just the decimals its step needs: 0, 50, 100 rather than 0, 50.00, 100.0. */
+    static String tickLabel(double value, double[] ticks) {
+        double step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
+        if (Math.abs(step) < 1e-4 || Math.abs(value) >= 1e6) {
+            return num(value);
+        }
+        int decimals = (int) Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
+        return String.format(java.util.Locale.ROOT, "%." + decimals + "f", value);
+    }
+
     /**
      * A vertical bar per method with its standard deviation as an error bar; the best bar(s) are outlined and
      * starred. {@code best[i]} says whether method i is best under the metric's direction.
@@ -96,7 +106,7 @@ final class Svg {
             s.append("<line class=\"grid\" x1=\"").append(left).append("\" x2=\"").append(left + plotW)
                     .append("\" y1=\"").append(coord(y)).append("\" y2=\"").append(coord(y)).append("\"/>");
             s.append("<text class=\"tick\" x=\"").append(left - 6).append("\" y=\"").append(coord(y + 4))
-                    .append("\" text-anchor=\"end\">").append(esc(num(t))).append("</text>");
+                    .append("\" text-anchor=\"end\">").append(esc(tickLabel(t, ticks))).append("</text>");
         }
         double zeroY = top + plotH - (0 - y0) / (y1 - y0) * plotH;
         for (int i = 0; i < n; i++) {
@@ -211,6 +221,12 @@ final class Svg {
      * three decades is drawn on a log scale (losses typically do).
      */
     static String lineChart(String title, String xLabel, List<Series> series, List<Band> bands) {
+        return lineChart(title, xLabel, series, bands, Double.NaN, Double.NaN);
+    }
+
+    /** As above with a fixed x range (NaN: from the data), so charts of one run share their step axis. */
+    static String lineChart(String title, String xLabel, List<Series> series, List<Band> bands, double xFrom,
+            double xTo) {
         double xMin = Double.POSITIVE_INFINITY;
         double xMax = Double.NEGATIVE_INFINITY;
         double yMin = Double.POSITIVE_INFINITY;
@@ -232,6 +248,10 @@ final class Svg {
             yMin = 0;
             yMax = 1;
         }
+        if (!Double.isNaN(xFrom) && !Double.isNaN(xTo)) {
+            xMin = xFrom;
+            xMax = xTo;
+        }
         boolean log = yMin > 0 && yMax / yMin > 1e3;
         double[] yTicks;
         if (log) {
@@ -251,10 +271,10 @@ final class Svg {
         double tx1 = xTicks[xTicks.length - 1];
         int left = 70;
         int top = 30;
-        int plotW = 520;
+        int plotW = 420;
         int plotH = 230;
         int legendX = left + plotW + 16;
-        int legendW = 190;
+        int legendW = 150;
         int width = legendX + legendW;
         int height = Math.max(top + plotH + 46, top + 22 * series.size() + 10);
         StringBuilder s = new StringBuilder();
@@ -278,14 +298,14 @@ final class Svg {
             s.append("<line class=\"grid\" x1=\"").append(left).append("\" x2=\"").append(left + plotW)
                     .append("\" y1=\"").append(coord(y)).append("\" y2=\"").append(coord(y)).append("\"/>");
             s.append("<text class=\"tick\" x=\"").append(left - 6).append("\" y=\"").append(coord(y + 4))
-                    .append("\" text-anchor=\"end\">").append(esc(log ? "1e" + (int) t : num(t))).append("</text>");
+                    .append("\" text-anchor=\"end\">").append(esc(log ? "1e" + (int) t : tickLabel(t, yTicks))).append("</text>");
         }
         for (double t : xTicks) {
             double x = left + (t - tx0) / (tx1 - tx0) * plotW;
             s.append("<line class=\"grid\" x1=\"").append(coord(x)).append("\" x2=\"").append(coord(x))
                     .append("\" y1=\"").append(top).append("\" y2=\"").append(top + plotH).append("\"/>");
             s.append("<text class=\"tick\" x=\"").append(coord(x)).append("\" y=\"").append(top + plotH + 16)
-                    .append("\" text-anchor=\"middle\">").append(esc(num(t))).append("</text>");
+                    .append("\" text-anchor=\"middle\">").append(esc(tickLabel(t, xTicks))).append("</text>");
         }
         s.append("<text class=\"axislabel\" x=\"").append(left + plotW / 2).append("\" y=\"")
                 .append(top + plotH + 36).append("\" text-anchor=\"middle\">").append(esc(xLabel)).append("</text>");

@@ -93,11 +93,14 @@ public final class TrainingReport {
     }
 
     private static void body(Writer w, TrainingRun run, ReportImages images) throws IOException {
-        String title = "Training run " + run.dir().toAbsolutePath().normalize().getFileName();
+        String title = "Training: " + run.dir().toAbsolutePath().normalize().getFileName();
         HtmlPage.open(w, title);
         List<LogEntry> log = run.log();
-        w.write("<p class=\"meta\">" + log.size() + " log entries · steps " + log.get(0).step() + "–"
-                + log.get(log.size() - 1).step() + " · " + run.samples().size() + " sample images tracked · "
+        // Resumed runs may log steps out of order; the axis spans all of them.
+        long firstStep = log.stream().mapToLong(LogEntry::step).min().orElse(0);
+        long lastStep = log.stream().mapToLong(LogEntry::step).max().orElse(0);
+        w.write("<p class=\"meta\">" + log.size() + " log entries · steps " + firstStep + "–" + lastStep + " · "
+                + run.samples().size() + " sample images tracked · "
                 + esc(run.dir().toAbsolutePath().normalize().toString()) + "</p>\n");
         for (String warning : run.warnings()) {
             w.write("<p class=\"hint\">Note: " + esc(warning) + "</p>\n");
@@ -120,7 +123,7 @@ public final class TrainingReport {
             }
             String t = GROUP_TITLES.getOrDefault(g.getKey(), g.getKey());
             w.write("<div class=\"chartbox\" data-group=\"" + esc(g.getKey()) + "\">");
-            w.write(Svg.lineChart(t, "step", series, bands));
+            w.write(Svg.lineChart(t, "step", series, bands, firstStep, lastStep));
             w.write("</div>\n");
         }
         w.write("</div>\n<h2 id=\"samples\">Fused samples at checkpoints</h2>\n");

@@ -39,6 +39,9 @@ class RenderingTest {
     void niceTicksCoverTheRangeWithRoundSteps() {
         assertArrayEquals(new double[] {0, 2, 4, 6, 8}, Svg.niceTicks(0, 7.3, 5), 1e-12);
         assertArrayEquals(new double[] {0.1, 0.2, 0.3}, Svg.niceTicks(0.12, 0.29, 2), 1e-12);
+        assertEquals("50", Svg.tickLabel(50, new double[] {0, 50, 100}));
+        assertEquals("0.02", Svg.tickLabel(0.02, new double[] {0, 0.02, 0.04}));
+        assertEquals("2.5", Svg.tickLabel(2.5, new double[] {0, 0.5, 1}));
         double[] flat = Svg.niceTicks(5, 5, 5);
         assertTrue(flat[0] < 5 && flat[flat.length - 1] > 5, "a constant series still gets an axis");
     }
