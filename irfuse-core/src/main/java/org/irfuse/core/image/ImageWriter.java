@@ -2,6 +2,7 @@ package org.irfuse.core.image;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -34,7 +35,26 @@ public final class ImageWriter {
         }
         BufferedImage bi = toBufferedImage(img);
         String format = ext.equals("png") ? "png" : "jpeg";
-        AtomicFiles.write(file, overwrite, tmp -> encode(bi, format, tmp));
+        AtomicFiles.write(file, overwrite, tmp -> {
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
+                encode(bi, format, JPEG_QUALITY, out);
+            }
+        });
+    }
+
+    /**
+     * Encodes in memory ({@code "png"} or {@code "jpeg"}), for data URIs and thumbnails in reports.
+     * {@code jpegQuality} in (0,1] applies to JPEG only.
+     */
+    public static byte[] encode(Image img, String format, float jpegQuality) throws IOException {
+        if (!format.equals("png") && !format.equals("jpeg")) {
+            throw new IllegalArgumentException("format must be png or jpeg, got " + format);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            encode(toBufferedImage(img), format, jpegQuality, out);
+        }
+        return bytes.toByteArray();
     }
 
     /** An 8-bit BufferedImage (TYPE_BYTE_GRAY or TYPE_3BYTE_BGR) holding the clamped samples. */
@@ -98,21 +118,26 @@ public final class ImageWriter {
         }
         bi.getRaster().setSamples(0, 0, width, height, 0, indices);
         BufferedImage out = bi;
-        AtomicFiles.write(file, overwrite, tmp -> encode(out, "png", tmp));
+        AtomicFiles.write(file, overwrite, tmp -> {
+            try (ImageOutputStream stream = ImageIO.createImageOutputStream(tmp.toFile())) {
+                encode(out, "png", JPEG_QUALITY, stream);
+            }
+        });
     }
 
-    private static void encode(BufferedImage bi, String format, Path tmp) throws IOException {
+    private static void encode(BufferedImage bi, String format, float jpegQuality, ImageOutputStream out)
+            throws IOException {
         Iterator<javax.imageio.ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
         if (!writers.hasNext()) {
             throw new IOException("no ImageIO writer for " + format);
         }
         javax.imageio.ImageWriter writer = writers.next();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
+        try {
             writer.setOutput(out);
             ImageWriteParam param = writer.getDefaultWriteParam();
             if (format.equals("jpeg")) {
                 param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                param.setCompressionQuality(JPEG_QUALITY);
+                param.setCompressionQuality(jpegQuality);
             }
             writer.write(null, new IIOImage(bi, null, null), param);
         } finally {
