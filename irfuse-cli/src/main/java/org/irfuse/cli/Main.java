@@ -1,16 +1,14 @@
 package org.irfuse.cli;
 
+import org.irfuse.cli.report.ReportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code irfuse} command: one subcommand per job. */
 @Command(name = "irfuse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Infrared/visible image fusion trained for what comes after it.",
-<<<<<<< HEAD
-        subcommands = {FuseCommand.class, TrainCommand.class, SampleCommand.class, CommandLine.HelpCommand.class})
-=======
-        subcommands = {CommandLine.HelpCommand.class, org.irfuse.cli.report.ReportCommand.class})
->>>>>>> report
+        subcommands = {FuseCommand.class, TrainCommand.class, SampleCommand.class, ReportCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
