@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.irfuse.nn.runtime.Intermediates;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,11 +43,17 @@ public final class DilatedResidualDenseBlock extends AbstractBlock {
         NDArray input = inputs.singletonOrThrow();
         NDArray features = input;
         for (Block conv : dense) {
-            NDArray out = Activation.relu(conv.forward(ps, new NDList(features), training).singletonOrThrow());
-            features = features.concat(out, 1);
+            NDArray raw = conv.forward(ps, new NDList(features), training).singletonOrThrow();
+            NDArray out = Activation.relu(raw);
+            NDArray grown = features.concat(out, 1);
+            Intermediates.release(raw, out, features == input ? null : features);
+            features = grown;
         }
-        NDArray fused = Activation.relu(fuse.forward(ps, new NDList(features), training).singletonOrThrow());
-        return new NDList(fused.add(input));
+        NDArray raw = fuse.forward(ps, new NDList(features), training).singletonOrThrow();
+        NDArray fused = Activation.relu(raw);
+        NDArray result = fused.add(input);
+        Intermediates.release(features, raw, fused);
+        return new NDList(result);
     }
 
     @Override

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.irfuse.nn.runtime.Intermediates;
 import java.util.Locale;
 
 /**
@@ -87,16 +88,15 @@ public final class FusionNetwork extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray x = inputs.size() == 1 ? inputs.get(0) : inputs.get(0).concat(inputs.get(1), 1);
-        x = apply(prelu, ps, apply(head, ps, x, training), training);
-        x = apply(block1, ps, x, training);
-        x = apply(block2, ps, x, training);
-        x = apply(prelu, ps, apply(reduce, ps, x, training), training);
-        x = apply(prelu, ps, apply(out, ps, x, training), training);
+        for (Block b : new Block[] {head, prelu, block1, block2, reduce, prelu, out, prelu}) {
+            NDArray next = b.forward(ps, new NDList(x), training).singletonOrThrow();
+            // The caller's arrays stay; everything made here is freed as soon as it is consumed.
+            if (x != inputs.get(0)) {
+                Intermediates.release(x);
+            }
+            x = next;
+        }
         return new NDList(x);
-    }
-
-    private static NDArray apply(Block b, ParameterStore ps, NDArray x, boolean training) {
-        return b.forward(ps, new NDList(x), training).singletonOrThrow();
     }
 
     @Override

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import org.irfuse.nn.runtime.Intermediates;
 
 /**
  * PReLU with one learnable slope shared by all channels (PyTorch {@code nn.PReLU()}, initial slope 0.25).
@@ -32,7 +33,12 @@ public final class PReLU extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray a = ps.getValue(slope, x.getDevice(), training);
-        return new NDList(x.maximum(0f).add(x.minimum(0f).mul(a)));
+        NDArray positive = x.maximum(0f);
+        NDArray negative = x.minimum(0f);
+        NDArray scaled = negative.mul(a);
+        NDArray out = positive.add(scaled);
+        Intermediates.release(positive, negative, scaled);
+        return new NDList(out);
     }
 
     @Override

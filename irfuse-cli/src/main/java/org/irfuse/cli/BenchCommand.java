@@ -1,0 +1,106 @@
+package org.irfuse.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.irfuse.core.synthetic.SyntheticScenes;
+import org.irfuse.nn.fusion.Fuser;
+import org.irfuse.nn.model.FusionModel;
+import org.irfuse.nn.modules.FusionNetwork.Width;
+import org.irfuse.nn.runtime.Compute;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code irfuse bench fuse}: median time and peak memory to fuse one pair at a given width and thread count, plus
+ * the multiply-add rate of a large 3×3 convolution through the same engine (the ceiling the network can reach).
+ * One configuration per process, because libtorch fixes its thread count at start and peak memory is per process;
+ * {@code bin/bench-fuse} loops over widths and thread counts.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks (figures, not tests). 'irfuse bench --width lite --threads 2'")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--width", defaultValue = "paper") String width;
+    @Option(names = "--size", defaultValue = "640x480") String size;
+    @Option(names = "--repeats", defaultValue = "7") int repeats;
+    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
+    @Option(names = "--conv", description = "also time a 64→64 3×3 convolution at the same size (ceiling)")
+    boolean conv;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads != null) {
+            Compute.configureThreads(threads);
+        }
+        String[] wh = size.toLowerCase(Locale.ROOT).split("x");
+        int w = Integer.parseInt(wh[0]);
+        int h = Integer.parseInt(wh[1]);
+        Width wd = Width.parse(width);
+        SyntheticScenes.Scene scene = SyntheticScenes.random(w, h, 1, false);
+        try (Compute c = Compute.cpu()) {
+            FusionModel m = FusionModel.initialise(wd, c, DataType.FLOAT32);
+            Fuser fuser = new Fuser(m.network(), c);
+            fuser.fuse(scene.infrared(), scene.visible());
+            double[] ms = new double[repeats];
+            for (int i = 0; i < repeats; i++) {
+                long t0 = System.nanoTime();
+                fuser.fuse(scene.infrared(), scene.visible());
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            double median = median(ms);
+            double gmac = wd.macsPerPixel() * (double) w * h / 1e9;
+            String t = threads == null ? "all" : threads.toString();
+            System.out.printf(Locale.ROOT, "fuse width=%s threads=%s size=%dx%d median_ms=%.0f min_ms=%.0f "
+                    + "gmac=%.1f gmac_per_s=%.1f peak_rss_mib=%.0f%n", wd.id(), t, w, h, median,
+                    Arrays.stream(ms).min().orElse(0), gmac, gmac / (median / 1000), peakRssMiB());
+            if (conv) {
+                convCeiling(c, w, h, t);
+            }
+        }
+        return 0;
+    }
+
+    private void convCeiling(Compute c, int w, int h, String t) {
+        try (NDManager s = c.newStep()) {
+            NDArray x = s.randomUniform(0, 1, new Shape(1, 64, h, w));
+            NDArray k = s.randomUniform(-0.1f, 0.1f, new Shape(64, 64, 3, 3));
+            Conv2d.conv2d(x, k, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow().close();
+            double[] ms = new double[repeats];
+            for (int i = 0; i < repeats; i++) {
+                long t0 = System.nanoTime();
+                Conv2d.conv2d(x, k, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow().close();
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            double gmac = 64.0 * 64 * 9 * w * h / 1e9;
+            System.out.printf(Locale.ROOT, "conv3x3 64->64 threads=%s size=%dx%d median_ms=%.0f gmac=%.2f "
+                    + "gmac_per_s=%.1f%n", t, w, h, median(ms), gmac, gmac / (median(ms) / 1000));
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** Peak resident memory of this process (VmHWM), JVM heap and native libtorch memory together. */
+    static double peakRssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (Exception e) {
+            // not Linux
+        }
+        return Double.NaN;
+    }
+}
