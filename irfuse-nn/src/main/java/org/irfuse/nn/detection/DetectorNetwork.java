@@ -16,6 +16,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import org.irfuse.nn.modules.Convolutions;
+import org.irfuse.nn.modules.GroupNorm;
 import org.irfuse.nn.runtime.Scalars;
 
 /**
@@ -23,15 +24,16 @@ import org.irfuse.nn.runtime.Scalars;
  * Object Detection", ICCV 2019), sized for CPU training.
  *
  * <ul>
- *   <li>Backbone: five stride-2 stages (3×3 conv, ReLU, then a 3×3 conv, ReLU; the stem has one conv) of widths
- *       c, 2c, 4c, 6c, 8c; the outputs of strides 8, 16, 32 are C3, C4, C5.
+ *   <li>Backbone: five stride-2 stages (3×3 conv, GroupNorm, ReLU, then a 3×3 conv, GroupNorm, ReLU; the stem
+ *       has one conv) of widths c, 2c, 4c, 6c, 8c; the outputs of strides 8, 16, 32 are C3, C4, C5. GroupNorm
+ *       (as FCOS's head) makes training from scratch with small batches stable.
  *   <li>Feature pyramid (Lin et al. 2017): 1×1 laterals to 4c channels, top-down path with bilinear upsampling to
  *       the exact size of the finer level (DJL's PyTorch engine has no transposed convolution), a 3×3 smoothing
  *       conv per level; {@link #levels()} 2 (strides 8, 16) or 3 (8, 16, 32) levels are used.
- *   <li>Head shared by all levels: a classification tower (3×3 conv, ReLU) and a 3×3 conv to K class logits (bias
- *       initialised to −log((1−π)/π), π = 0.01, as in RetinaNet/FCOS); a regression tower (3×3 conv, ReLU) and two
+ *   <li>Head shared by all levels: a classification tower (3×3 conv, GroupNorm, ReLU) and a 3×3 conv to K class logits (bias
+ *       initialised to −log((1−π)/π), π = 0.01, as in RetinaNet/FCOS); a regression tower (3×3 conv, GroupNorm, ReLU) and two
  *       3×3 convs, to the 4 distances (l, t, r, b) and to the centerness logit (centerness on the regression branch,
- *       as in FCOS's later versions). Distances are {@code stride · exp(x)}, x clipped to [−10, 10], so they are
+ *       as in FCOS's later versions). Distances are {@code stride · exp(x)}, x clipped to [−8, 8], so they are
  *       positive and of the level's scale.
  * </ul>
  *
@@ -44,17 +46,20 @@ public final class DetectorNetwork extends AbstractBlock {
     public static final int[] ALL_STRIDES = {8, 16, 32};
     /** Focal-loss prior π of the classification bias (RetinaNet, §4.1). */
     public static final double PRIOR = 0.01;
-    private static final float MAX_LOG_DISTANCE = 10f;
+    private static final float MAX_LOG_DISTANCE = 8f;
 
     private final int numClasses;
     private final int width;
     private final int levels;
     private final List<Block> backbone = new ArrayList<>();
+    private final List<Block> backboneNorms = new ArrayList<>();
     private final List<Block> laterals = new ArrayList<>();
     private final List<Block> smooths = new ArrayList<>();
     private final Block classTower;
+    private final Block classTowerNorm;
     private final Block classOut;
     private final Block boxTower;
+    private final Block boxTowerNorm;
     private final Block boxOut;
     private final Block centernessOut;
 
@@ -82,9 +87,12 @@ public final class DetectorNetwork extends AbstractBlock {
         this.levels = levels;
         int[] stageWidths = stageWidths(width);
         for (int s = 0; s < stageWidths.length; s++) {
-            backbone.add(addChildBlock("down" + s, Convolutions.strided(stageWidths[s], 3, 2, true)));
+            int w = stageWidths[s];
+            backbone.add(addChildBlock("down" + s, Convolutions.strided(w, 3, 2, false)));
+            backboneNorms.add(addChildBlock("downNorm" + s, new GroupNorm(w, GroupNorm.defaultGroups(w))));
             if (s > 0) {
-                backbone.add(addChildBlock("conv" + s, Convolutions.same(stageWidths[s], 3)));
+                backbone.add(addChildBlock("conv" + s, Convolutions.strided(w, 3, 1, false)));
+                backboneNorms.add(addChildBlock("convNorm" + s, new GroupNorm(w, GroupNorm.defaultGroups(w))));
             }
         }
         int f = pyramidChannels();
@@ -92,12 +100,14 @@ public final class DetectorNetwork extends AbstractBlock {
             laterals.add(addChildBlock("lateral" + l, Convolutions.pointwise(f, true)));
             smooths.add(addChildBlock("smooth" + l, Convolutions.same(f, 3)));
         }
-        classTower = addChildBlock("classTower", Convolutions.same(f, 3));
+        classTower = addChildBlock("classTower", Convolutions.strided(f, 3, 1, false));
+        classTowerNorm = addChildBlock("classTowerNorm", new GroupNorm(f, GroupNorm.defaultGroups(f)));
         Conv2d cls = Convolutions.same(numClasses, 3);
         cls.getParameters().get("bias").setInitializer(new ConstantInitializer(
                 (float) -Math.log((1 - PRIOR) / PRIOR)));
         classOut = addChildBlock("classOut", cls);
-        boxTower = addChildBlock("boxTower", Convolutions.same(f, 3));
+        boxTower = addChildBlock("boxTower", Convolutions.strided(f, 3, 1, false));
+        boxTowerNorm = addChildBlock("boxTowerNorm", new GroupNorm(f, GroupNorm.defaultGroups(f)));
         boxOut = addChildBlock("boxOut", Convolutions.same(4, 3));
         centernessOut = addChildBlock("centernessOut", Convolutions.same(1, 3));
     }
@@ -142,10 +152,10 @@ public final class DetectorNetwork extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         // Backbone: down0 (stride 2), then per stage down + conv; stage outputs at strides 8, 16, 32.
         List<NDArray> stageOutputs = new ArrayList<>();
-        x = relu(apply(backbone.get(0), ps, x, training));
+        x = convNormRelu(0, ps, x, training);
         for (int s = 1; s < 5; s++) {
-            x = relu(apply(backbone.get(2 * s - 1), ps, x, training));
-            x = relu(apply(backbone.get(2 * s), ps, x, training));
+            x = convNormRelu(2 * s - 1, ps, x, training);
+            x = convNormRelu(2 * s, ps, x, training);
             stageOutputs.add(x);
         }
         // stageOutputs: strides 4, 8, 16, 32 → C3 = index 1.
@@ -168,8 +178,9 @@ public final class DetectorNetwork extends AbstractBlock {
             NDArray p = pyramid[l];
             long n = p.getShape().get(0);
             long hw = p.getShape().get(2) * p.getShape().get(3);
-            NDArray c = apply(classOut, ps, relu(apply(classTower, ps, p, training)), training);
-            NDArray r = relu(apply(boxTower, ps, p, training));
+            NDArray c = apply(classOut, ps, relu(apply(classTowerNorm, ps, apply(classTower, ps, p, training),
+                    training)), training);
+            NDArray r = relu(apply(boxTowerNorm, ps, apply(boxTower, ps, p, training), training));
             NDArray box = apply(boxOut, ps, r, training).clip(-MAX_LOG_DISTANCE, MAX_LOG_DISTANCE).exp();
             box = box.mul(Scalars.of(box, ALL_STRIDES[l]));
             NDArray ctr = apply(centernessOut, ps, r, training);
@@ -179,6 +190,10 @@ public final class DetectorNetwork extends AbstractBlock {
         }
         return new NDList(NDArrays.concat(classes, 1), NDArrays.concat(distances, 1),
                 NDArrays.concat(centerness, 1));
+    }
+
+    private NDArray convNormRelu(int i, ParameterStore ps, NDArray x, boolean training) {
+        return relu(apply(backboneNorms.get(i), ps, apply(backbone.get(i), ps, x, training), training));
     }
 
     private static NDArray relu(NDArray x) {
@@ -214,11 +229,12 @@ public final class DetectorNetwork extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape s = inputShapes[0];
         List<Shape> stageShapes = new ArrayList<>();
-        s = init(backbone.get(0), manager, dataType, s);
-        for (int i = 1; i < 5; i++) {
-            s = init(backbone.get(2 * i - 1), manager, dataType, s);
-            s = init(backbone.get(2 * i), manager, dataType, s);
-            stageShapes.add(s);
+        for (int i = 0; i < backbone.size(); i++) {
+            s = init(backbone.get(i), manager, dataType, s);
+            init(backboneNorms.get(i), manager, dataType, s);
+            if (i > 0 && i % 2 == 0) {
+                stageShapes.add(s);
+            }
         }
         Shape level = null;
         for (int l = 0; l < levels; l++) {
@@ -226,8 +242,10 @@ public final class DetectorNetwork extends AbstractBlock {
             init(smooths.get(l), manager, dataType, level);
         }
         Shape tower = init(classTower, manager, dataType, level);
+        init(classTowerNorm, manager, dataType, tower);
         init(classOut, manager, dataType, tower);
         init(boxTower, manager, dataType, level);
+        init(boxTowerNorm, manager, dataType, tower);
         init(boxOut, manager, dataType, tower);
         init(centernessOut, manager, dataType, tower);
     }
