@@ -112,8 +112,7 @@ public final class DetectCommand implements Callable<Integer> {
             Detector detector = new Detector(dm.network(), compute, settings);
             Fuser fuser = null;
             if (source.pairs != null && dm.input() == DetectorInput.FUSED) {
-                FusionModel fm = fusionModel == null ? FusionModel.loadDefault(compute)
-                        : FusionModel.load(fusionModel, compute);
+                FusionModel fm = TrainDetectorCommand.fusionModel(fusionModel, compute);
                 fuser = new Fuser(fm.network(), compute);
             }
             int objects = 0;

@@ -127,8 +127,7 @@ public final class TrainDetectorCommand implements Callable<Integer> {
                 train.size(), held.size(), kind.id(), cfg.classes.size(), steps);
         try (Compute compute = Compute.open(device)) {
             if (kind == DetectorInput.FUSED) {
-                FusionModel fm = fusionModel == null ? FusionModel.loadDefault(compute)
-                        : FusionModel.load(fusionModel, compute);
+                FusionModel fm = TrainDetectorCommand.fusionModel(fusionModel, compute);
                 cfg.fusionModel = fusionModel == null ? "the shipped default fusion model" : fusionModel.toString();
                 Fuser fuser = new Fuser(fm.network(), compute);
                 train = kind.prepare(train, fuser);
@@ -160,6 +159,19 @@ public final class TrainDetectorCommand implements Callable<Integer> {
             System.out.println("detector saved to " + run.model() + " (" + model.card().parameters + " parameters)");
         }
         return 0;
+    }
+
+    /** The fusion model of {@code --fusion-model}, or the shipped default (a clear error when the build has none). */
+    static FusionModel fusionModel(Path dir, Compute compute) throws IOException {
+        if (dir != null) {
+            return FusionModel.load(dir, compute);
+        }
+        try {
+            return FusionModel.loadDefault(compute);
+        } catch (IOException e) {
+            throw new UserException("detection on fused images needs a fusion model: this build has no default "
+                    + "model, pass --fusion-model DIR (" + e.getMessage() + ")");
+        }
     }
 
     private DetectionDataset dataset() throws IOException {
