@@ -142,6 +142,11 @@ public final class DetectionDataset {
         return samples;
     }
 
+    /** The same dataset restricted to {@code chosen} samples (in their order), e.g. a train or held-out split. */
+    public DetectionDataset subset(List<Sample> chosen) {
+        return new DetectionDataset(format, classNames, chosen);
+    }
+
     /**
      * The ground-truth boxes of a sample in pixels. YOLO labels are denormalised with the infrared image's size
      * (pairs have identical sizes); a missing YOLO file means no objects. Classes outside the list are an error.

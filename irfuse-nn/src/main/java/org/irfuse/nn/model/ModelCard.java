@@ -33,6 +33,12 @@ public final class ModelCard {
     public Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
     /** Why this model is what it is (e.g. why this width is the default). */
     public String notes;
+    /** Detector models only: class names in index order (null for fusion models). */
+    public List<String> classes;
+    /** Detector models only: the image the detector was trained on, {@code fused}, {@code ir} or {@code vis}. */
+    public String input;
+    /** Detector models only: pyramid levels (2 or 3). */
+    public Integer levels;
 
     public String toJson() {
         return GSON.toJson(this) + "\n";

@@ -1,0 +1,215 @@
+package org.irfuse.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.irfuse.core.detection.Box;
+import org.irfuse.core.detection.BoxDrawing;
+import org.irfuse.core.detection.DetectionsJson;
+import org.irfuse.core.detection.YoloLabels;
+import org.irfuse.core.image.Image;
+import org.irfuse.core.image.ImageReader;
+import org.irfuse.core.image.ImageWriter;
+import org.irfuse.core.pairs.FolderPairing;
+import org.irfuse.core.pairs.ImagePair;
+import org.irfuse.nn.detection.Detector;
+import org.irfuse.nn.detection.DetectorInput;
+import org.irfuse.nn.detection.FcosDecoder;
+import org.irfuse.nn.fusion.Fuser;
+import org.irfuse.nn.model.DetectorModel;
+import org.irfuse.nn.model.FusionModel;
+import org.irfuse.nn.runtime.Compute;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code irfuse detect}: runs a trained detector on images (already fused, or single-modality) or on
+ * infrared/visible pairs (fused first when the detector was trained on fused images), writing detections as one
+ * JSON file or YOLO txt files with a score column, and optionally the images with their boxes drawn.
+ */
+@Command(name = "detect", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Detect objects with a trained detector; write detections (JSON or YOLO txt) and drawings.",
+            "  irfuse detect --model runs/det/model --images fused/ -o out --draw",
+            "  irfuse detect --model runs/det/model --ir-dir IR --vis-dir VIS -o out --format yolo"})
+public final class DetectCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a trained detector folder")
+    Path model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--images", paramLabel = "DIR|FILE",
+                description = "images to run on as they are (gray images are replicated to 3 channels)")
+        Path images;
+        @ArgGroup(exclusive = false)
+        Pairs pairs;
+    }
+
+    static final class Pairs {
+        @Option(names = "--ir-dir", required = true, paramLabel = "DIR") Path irDir;
+        @Option(names = "--vis-dir", required = true, paramLabel = "DIR") Path visDir;
+    }
+
+    @Option(names = "--fusion-model", paramLabel = "DIR",
+            description = "with --ir-dir/--vis-dir and a detector trained on fused images: the fusion model "
+                    + "(default: the shipped model)")
+    Path fusionModel;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "output folder") Path out;
+
+    @Option(names = "--format", defaultValue = "json",
+            description = "json (OUT/detections.json) or yolo (OUT/labels/<id>.txt: cls cx cy w h score)")
+    String format;
+
+    @Option(names = "--draw", description = "also write OUT/drawn/<id>.png with the boxes drawn") boolean draw;
+
+    @Option(names = "--score-threshold", defaultValue = "0.05",
+            description = "keep detections above this score (FCOS default 0.05; mAP wants low thresholds)")
+    double scoreThreshold;
+
+    @Option(names = "--draw-threshold", defaultValue = "0.3", description = "draw only boxes above this score")
+    double drawThreshold;
+
+    @Option(names = "--nms-iou", defaultValue = "0.6", description = "class-wise NMS IoU threshold") double nmsIou;
+    @Option(names = "--max-detections", defaultValue = "100") int maxDetections;
+    @Option(names = "--overwrite", description = "replace existing output files") boolean overwrite;
+    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+
+    /** One image to run on: its id, and how to make the detector's input. */
+    private record Item(String id, Path first, Path second) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads != null) {
+            Compute.configureThreads(threads);
+        }
+        String fmt = format.toLowerCase(Locale.ROOT);
+        if (!fmt.equals("json") && !fmt.equals("yolo")) {
+            throw new UserException("--format must be json or yolo, got '" + format + "'");
+        }
+        FcosDecoder.Settings settings = new FcosDecoder.Settings(scoreThreshold, 1000, nmsIou, maxDetections);
+        List<Item> items = items();
+        if (items.isEmpty()) {
+            throw new UserException("no images to run on");
+        }
+        refuseExisting(items, fmt);
+        Files.createDirectories(out);
+        Map<String, List<Box>> all = new LinkedHashMap<>();
+        try (Compute compute = Compute.open(device)) {
+            DetectorModel dm = DetectorModel.load(model, compute);
+            List<String> classes = dm.classes();
+            Detector detector = new Detector(dm.network(), compute, settings);
+            Fuser fuser = null;
+            if (source.pairs != null && dm.input() == DetectorInput.FUSED) {
+                FusionModel fm = TrainDetectorCommand.fusionModel(fusionModel, compute);
+                fuser = new Fuser(fm.network(), compute);
+            }
+            int objects = 0;
+            try (Progress bar = Progress.start("detect", items.size(), "image")) {
+                for (Item it : items) {
+                    bar.message(it.id());
+                    Image img = input(it, dm.input(), fuser);
+                    List<Box> boxes = detector.detect(img);
+                    all.put(it.id(), boxes);
+                    objects += boxes.size();
+                    if (fmt.equals("yolo")) {
+                        YoloLabels.write(out.resolve("labels").resolve(it.id() + ".txt"), boxes, img.width(),
+                                img.height(), true, overwrite);
+                    }
+                    if (draw) {
+                        List<Box> shown = boxes.stream().filter(b -> b.score() >= drawThreshold).toList();
+                        ImageWriter.write(BoxDrawing.draw(img, shown, classes),
+                                out.resolve("drawn").resolve(it.id() + ".png"), overwrite);
+                    }
+                    bar.step();
+                }
+            }
+            if (fmt.equals("json")) {
+                DetectionsJson.write(out.resolve("detections.json"), all, classes, overwrite);
+            }
+            System.err.printf("detected %d objects (score >= %.2f) in %d images into %s%n", objects,
+                    scoreThreshold, items.size(), out);
+        }
+        return 0;
+    }
+
+    private Image input(Item it, DetectorInput kind, Fuser fuser) throws IOException {
+        if (it.second() == null) {
+            return ImageReader.read(it.first());
+        }
+        Image ir = ImageReader.readInfrared(it.first());
+        Image vis = ImageReader.read(it.second());
+        if (!ir.sameSize(vis)) {
+            throw new UserException(it.first() + ": size " + ir.sizeString() + " differs from " + it.second()
+                    + " (" + vis.sizeString() + ")");
+        }
+        return switch (kind) {
+            case IR -> ir;
+            case VIS -> vis;
+            case FUSED -> fuser.fuse(ir, vis);
+        };
+    }
+
+    private List<Item> items() throws IOException {
+        List<Item> items = new ArrayList<>();
+        if (source.images != null) {
+            Path p = source.images;
+            if (Files.isRegularFile(p)) {
+                items.add(new Item(FolderPairing.stem(p), p, null));
+            } else if (Files.isDirectory(p)) {
+                try (Stream<Path> files = Files.list(p)) {
+                    files.filter(f -> Files.isRegularFile(f) && ImageReader.hasImageExtension(f)).sorted()
+                            .forEach(f -> items.add(new Item(FolderPairing.stem(f), f, null)));
+                }
+            } else {
+                throw new UserException(p + ": no such image or folder");
+            }
+            return items;
+        }
+        FolderPairing.Result r = FolderPairing.pair(source.pairs.irDir, source.pairs.visDir);
+        for (Path lonely : r.onlyInFirst()) {
+            System.err.println("irfuse: no visible counterpart for " + lonely + " (skipped)");
+        }
+        for (Path lonely : r.onlyInSecond()) {
+            System.err.println("irfuse: no infrared counterpart for " + lonely + " (skipped)");
+        }
+        for (ImagePair p : r.pairs()) {
+            items.add(new Item(p.name(), p.infrared(), p.visible()));
+        }
+        return items;
+    }
+
+    private void refuseExisting(List<Item> items, String fmt) {
+        if (overwrite) {
+            return;
+        }
+        List<Path> planned = new ArrayList<>();
+        if (fmt.equals("json")) {
+            planned.add(out.resolve("detections.json"));
+        }
+        for (Item it : items) {
+            if (fmt.equals("yolo")) {
+                planned.add(out.resolve("labels").resolve(it.id() + ".txt"));
+            }
+            if (draw) {
+                planned.add(out.resolve("drawn").resolve(it.id() + ".png"));
+            }
+        }
+        for (Path p : planned) {
+            if (Files.exists(p)) {
+                throw new UserException(p + " already exists; pass --overwrite to replace it");
+            }
+        }
+    }
+}

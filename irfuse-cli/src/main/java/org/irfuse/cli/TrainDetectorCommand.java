@@ -1,0 +1,210 @@
+package org.irfuse.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.irfuse.core.datasets.PairSample;
+import org.irfuse.core.detection.DetectionDataset;
+import org.irfuse.core.detection.DetectionEvaluator;
+import org.irfuse.core.detection.YoloLabels;
+import org.irfuse.nn.detection.Detector;
+import org.irfuse.nn.detection.DetectorInput;
+import org.irfuse.nn.detection.DetectorTrainer;
+import org.irfuse.nn.detection.FcosDecoder;
+import org.irfuse.nn.fusion.Fuser;
+import org.irfuse.nn.model.DetectorModel;
+import org.irfuse.nn.model.FusionModel;
+import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.train.RunFolder;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code irfuse train-detector}: trains the light FCOS-style detector on fused, infrared or visible images of a
+ * box-labelled dataset, optionally scoring it on held-out pairs (mAP@0.5 and mAP@0.5:0.95, COCO 101-point),
+ * which are then recorded in the detector's card.
+ */
+@Command(name = "train-detector", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a detector (FCOS-style, anchor-free) on fused, infrared or visible images.",
+            "  irfuse train-detector --input fused --ir-dir msrs/ir --vis-dir msrs/vi "
+                    + "--labels msrs/det_labels/fusion --run-dir runs/det",
+            "  irfuse train-detector --input ir --m3fd M3FD --train-list M3FD/Main/train.txt "
+                    + "--eval-list M3FD/Main/test.txt --run-dir runs/det-ir"})
+public final class TrainDetectorCommand implements Callable<Integer> {
+    @Option(names = "--input", defaultValue = "fused",
+            description = "what the detector sees: fused (the colour fused image), ir or vis")
+    String input;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Layout layout;
+
+    static final class Layout {
+        @ArgGroup(exclusive = false)
+        Yolo yolo;
+        @Option(names = "--m3fd", paramLabel = "ROOT",
+                description = "M3FD/VOC layout: ROOT/Ir, ROOT/Vis, ROOT/Annotation (6 classes)")
+        Path m3fd;
+    }
+
+    static final class Yolo {
+        @Option(names = "--ir-dir", required = true, paramLabel = "DIR") Path irDir;
+        @Option(names = "--vis-dir", required = true, paramLabel = "DIR") Path visDir;
+        @Option(names = "--labels", required = true, paramLabel = "DIR",
+                description = "YOLO label folder (<id>.txt: cls cx cy w h, normalised)") Path labels;
+        @Option(names = "--classes", paramLabel = "FILE",
+                description = "classes.txt (default: the MSRS classes person, bicycle, car)") Path classes;
+    }
+
+    @Option(names = "--train-list", paramLabel = "FILE", description = "ids to train on, one a line (default: all)")
+    Path trainList;
+
+    @Option(names = "--eval-list", paramLabel = "FILE",
+            description = "held-out ids to score after training (mAP@0.5, mAP@0.5:0.95)")
+    Path evalList;
+
+    @Option(names = "--fusion-model", paramLabel = "DIR",
+            description = "fusion model for --input fused (default: the shipped model)")
+    Path fusionModel;
+
+    @Option(names = "--width", defaultValue = "16", description = "base channels of the detector") int width;
+    @Option(names = "--levels", defaultValue = "3", description = "pyramid levels: 2 (strides 8,16) or 3 (8,16,32)")
+    int levels;
+    @Option(names = "--steps", defaultValue = "1000") int steps;
+    @Option(names = "--batch", defaultValue = "4") int batch;
+    @Option(names = "--crop", defaultValue = "192:320", description = "random crop side range MIN:MAX (pixels)")
+    String crop;
+    @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate (Adam)") double lr;
+    @Option(names = "--checkpoint-every", defaultValue = "100") int checkpointEvery;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+
+    @Option(names = {"--run-dir", "-o"}, required = true, description = "run folder (config, log, checkpoints, model)")
+    Path runDir;
+
+    @Option(names = "--resume", description = "continue from the run folder's last checkpoint") boolean resume;
+    @Option(names = "--overwrite", description = "start again in a run folder that already holds a run")
+    boolean overwrite;
+    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads != null) {
+            Compute.configureThreads(threads);
+        }
+        DetectorInput kind = DetectorInput.parse(input);
+        int[] range = TrainCommand.parseCrop(crop);
+        DetectionDataset dataset = dataset();
+        List<DetectionDataset.Sample> all = dataset.samples();
+        List<PairSample> train = DetectorTrainer.load(select(dataset, all, trainList));
+        List<PairSample> held = evalList == null ? List.of() : DetectorTrainer.load(select(dataset, all, evalList));
+        if (train.isEmpty()) {
+            throw new UserException("no training pairs" + (trainList == null ? "" : " listed in " + trainList));
+        }
+        DetectorTrainer.Config cfg = new DetectorTrainer.Config();
+        cfg.input = kind.id();
+        cfg.classes = new ArrayList<>(dataset.classNames());
+        cfg.width = width;
+        cfg.levels = levels;
+        cfg.steps = steps;
+        cfg.batch = batch;
+        cfg.minCrop = range[0];
+        cfg.maxCrop = range[1];
+        cfg.lr = lr;
+        cfg.checkpointEvery = checkpointEvery;
+        cfg.seed = seed;
+        cfg.data.add(describe() + " (" + train.size() + " pairs" + (trainList == null ? "" : ", " + trainList)
+                + ")");
+        cfg.command = "irfuse " + String.join(" ", CommandLines.current());
+        System.err.printf("irfuse train-detector: %d training pairs, %d held out, input %s, %d classes, %d steps%n",
+                train.size(), held.size(), kind.id(), cfg.classes.size(), steps);
+        try (Compute compute = Compute.open(device)) {
+            if (kind == DetectorInput.FUSED) {
+                FusionModel fm = TrainDetectorCommand.fusionModel(fusionModel, compute);
+                cfg.fusionModel = fusionModel == null ? "the shipped default fusion model" : fusionModel.toString();
+                Fuser fuser = new Fuser(fm.network(), compute);
+                train = kind.prepare(train, fuser);
+                held = kind.prepare(held, fuser);
+            }
+            RunFolder run = new RunFolder(runDir);
+            DetectorModel model;
+            try (Progress bar = Progress.start("detector", steps, "step")) {
+                model = DetectorTrainer.run(cfg, train, run, resume, overwrite, compute, (step, total, values) -> {
+                    bar.stepTo(step);
+                    bar.message(String.format(Locale.ROOT, "loss %.4f lr %.2e",
+                            ((Number) values.get("loss.detection")).doubleValue(),
+                            ((Number) values.get("lr")).doubleValue()));
+                });
+            }
+            if (!held.isEmpty()) {
+                Detector detector = new Detector(model.network(), compute, FcosDecoder.Settings.defaults());
+                DetectionEvaluator.Result r = DetectorTrainer.evaluate(detector, held, kind);
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put("mAP50", r.map50(true));
+                m.put("mAP50-95", r.map50to95(true));
+                m.put("pairs", (double) held.size());
+                model.card().metrics.put("heldout " + evalList, m);
+                model.save(run.model(), true);
+                System.out.printf(Locale.ROOT, "held-out %d pairs: mAP@0.5 %.4f  mAP@0.5:0.95 %.4f (COCO 101-point, "
+                        + "%d classes with ground truth)%n", held.size(), r.map50(true), r.map50to95(true),
+                        r.classesEvaluated());
+            }
+            System.out.println("detector saved to " + run.model() + " (" + model.card().parameters + " parameters)");
+        }
+        return 0;
+    }
+
+    /** The fusion model of {@code --fusion-model}, or the shipped default (a clear error when the build has none). */
+    static FusionModel fusionModel(Path dir, Compute compute) throws IOException {
+        if (dir != null) {
+            return FusionModel.load(dir, compute);
+        }
+        try {
+            return FusionModel.loadDefault(compute);
+        } catch (IOException e) {
+            throw new UserException("detection on fused images needs a fusion model: this build has no default "
+                    + "model, pass --fusion-model DIR (" + e.getMessage() + ")");
+        }
+    }
+
+    private DetectionDataset dataset() throws IOException {
+        if (layout.m3fd != null) {
+            return DetectionDataset.m3fd(layout.m3fd, null);
+        }
+        Yolo y = layout.yolo;
+        List<String> classes = y.classes == null ? DetectionDataset.MSRS_CLASSES : YoloLabels.readClassNames(y.classes);
+        return DetectionDataset.yolo(y.irDir, y.visDir, y.labels, classes);
+    }
+
+    private String describe() {
+        return layout.m3fd != null ? layout.m3fd.toString() : layout.yolo.irDir + " + " + layout.yolo.visDir
+                + " + " + layout.yolo.labels;
+    }
+
+    /** The dataset restricted to the ids of a list (all when {@code list} is null); unknown ids are an error. */
+    static DetectionDataset select(DetectionDataset dataset, List<DetectionDataset.Sample> all, Path list)
+            throws IOException {
+        if (list == null) {
+            return dataset;
+        }
+        Set<String> wanted = new LinkedHashSet<>(DetectionDataset.readIdList(list));
+        List<DetectionDataset.Sample> chosen = new ArrayList<>();
+        for (DetectionDataset.Sample s : all) {
+            if (wanted.remove(s.id())) {
+                chosen.add(s);
+            }
+        }
+        if (!wanted.isEmpty()) {
+            throw new UserException(list + ": " + wanted.size() + " listed ids have no pair in the dataset, e.g. "
+                    + wanted.iterator().next());
+        }
+        return dataset.subset(chosen);
+    }
+}
