@@ -1,5 +1,6 @@
 package org.irfuse.cli.report;
 
+import org.irfuse.cli.CliRun;
 import static org.irfuse.cli.report.EvaluationReportTest.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,7 +98,7 @@ class ChromiumRenderTest {
         chromium();
         Path page = tmp.resolve("tno.html");
         CliRun run = CliRun.of(ReportCommandTest.tnoEvalArgs(tmp, page));
-        assertEquals(0, run.exit(), run.err());
+        assertEquals(0, run.exitCode(), run.err());
         String url = page.toUri() + "#zoom=05@0.4000,0.3000,0.2000,0.2000";
 
         String dom = chromium("--dump-dom", url);

@@ -1,5 +1,6 @@
 package org.irfuse.cli.report;
 
+import org.irfuse.cli.CliRun;
 import static org.irfuse.cli.report.EvaluationReportTest.count;
 import static org.irfuse.cli.report.EvaluationReportTest.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,7 +53,7 @@ class ReportCommandTest {
         long t0 = System.nanoTime();
         CliRun run = CliRun.of(tnoEvalArgs(tmp, page));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertEquals(0, run.exit(), run.err());
+        assertEquals(0, run.exitCode(), run.err());
         String html = Files.readString(page);
         long filesBytes = 0;
         for (String f : list(tmp.resolve("tno_files"))) {
@@ -83,41 +84,41 @@ class ReportCommandTest {
 
         CliRun missingCsv = CliRun.of("report", "eval", "--csv", tmp.resolve("nope.csv").toString(), "-o",
                 page.toString());
-        assertEquals(2, missingCsv.exit());
+        assertEquals(2, missingCsv.exitCode());
         assertTrue(missingCsv.err().contains("nope.csv"), missingCsv.err());
 
         Path badCsv = tmp.resolve("bad.csv");
         Files.writeString(badCsv, "method,image,metric,value\nA,1,EN,3\n");
         CliRun header = CliRun.of("report", "eval", "--csv", badCsv.toString(), "-o", page.toString());
-        assertEquals(2, header.exit());
+        assertEquals(2, header.exitCode());
         assertTrue(header.err().contains("bad.csv") && header.err().contains("header"), header.err());
 
         CliRun noDir = CliRun.of("report", "eval", "--csv", csv.toString(), "--ir-dir", ir, "--vis-dir", vi,
                 "--fused-dir", "M1=" + tmp.resolve("missing-dir"), "-o", page.toString());
-        assertEquals(2, noDir.exit());
+        assertEquals(2, noDir.exitCode());
         assertTrue(noDir.err().contains("missing-dir"), noDir.err());
 
         CliRun halfPair = CliRun.of("report", "eval", "--csv", csv.toString(), "--ir-dir", ir, "-o",
                 page.toString());
-        assertEquals(2, halfPair.exit());
+        assertEquals(2, halfPair.exitCode());
         assertTrue(halfPair.err().contains("--vis-dir"), halfPair.err());
 
         CliRun badRun = CliRun.of("report", "run", "--run", tmp.resolve("no-run").toString(), "-o", page.toString());
-        assertEquals(2, badRun.exit());
+        assertEquals(2, badRun.exitCode());
         assertTrue(badRun.err().contains("no-run"), badRun.err());
         assertTrue(!Files.exists(page.getParent()) || list(page.getParent()).isEmpty(), "no output left behind");
 
         CliRun ok = CliRun.of("report", "eval", "--csv", csv.toString(), "--ir-dir", ir, "--vis-dir", vi,
                 "--fused-dir", "M1=" + data.resolve("fused/M1"), "-o", page.toString());
-        assertEquals(0, ok.exit(), ok.err());
+        assertEquals(0, ok.exitCode(), ok.err());
         String written = Files.readString(page);
         CliRun again = CliRun.of("report", "eval", "--csv", csv.toString(), "-o", page.toString());
-        assertEquals(2, again.exit());
+        assertEquals(2, again.exitCode());
         assertTrue(again.err().contains("--overwrite"), again.err());
         assertEquals(written, Files.readString(page), "refused overwrite leaves the page as it was");
         CliRun tableOnly = CliRun.of("report", "eval", "--csv", csv.toString(), "-o", page.toString(),
                 "--overwrite");
-        assertEquals(0, tableOnly.exit(), tableOnly.err());
+        assertEquals(0, tableOnly.exitCode(), tableOnly.err());
         assertEquals(0, count(Files.readString(page), "<section class=\"pair\""));
     }
 
@@ -126,7 +127,7 @@ class ReportCommandTest {
         Path run = ReportFixtures.writeRun(tmp.resolve("run"), 120);
         Path page = tmp.resolve("train.html");
         CliRun r = CliRun.of("report", "run", "--run", run.toString(), "-o", page.toString());
-        assertEquals(0, r.exit(), r.err());
+        assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("wrote " + page), r.out());
         String html = Files.readString(page);
         assertEquals(6, count(html, "<svg class=\"chart line\""));
