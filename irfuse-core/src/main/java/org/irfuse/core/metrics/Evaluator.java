@@ -83,8 +83,7 @@ public final class Evaluator {
                 case VIF -> Vif.vifSum(a, b, f, tang2022);
                 case QABF -> qabf(a, b, f, tang2022 ? 1.0 / 255 : 1);
                 case NABF -> EdgeMetrics.nabf(a, b, f);
-                case SSIM -> tang ? (Ssim.matlab(a, f) + Ssim.matlab(b, f)) / 2
-                        : Ssim.cddfuse(f, a) + Ssim.cddfuse(f, b);
+                case SSIM -> tang ? Ssim.matlabSum(f, a, b) / 2 : Ssim.cddfuseSum(f, a, b);
                 case PSNR -> tang ? 20 * Math.log10(255 / Math.sqrt(meanMse(a, b, f, 255)))
                         : 10 * Math.log10(square(max(f)) / meanMse(a, b, f, 1));
                 case MSE -> meanMse(a, b, f, tang ? 255 : 1);
@@ -174,7 +173,7 @@ public final class Evaluator {
                 }
                 // metricsQabf.m: 255*im2double(double image) leaves 0..255·255, which matters only via g_X = g_F.
                 case QABF -> qabf(b, a, f, 255);
-                case SSIM -> Ssim.vifb(b, f) + Ssim.vifb(a, f);
+                case SSIM -> Ssim.vifbSum(f, b, a);
                 case PSNR -> 20 * Math.log10(255 / Math.sqrt(
                         (StatisticalMetrics.vifbMse(b, f) + StatisticalMetrics.vifbMse(a, f)) / 2));
                 case RMSE -> (StatisticalMetrics.vifbMse(b, f) + StatisticalMetrics.vifbMse(a, f)) / 2;

@@ -47,36 +47,59 @@ final class Filters {
      * rounding: rows first, then columns).
      */
     static Plane valid(Plane p, double[] k) {
+        return valid(p, k, 1);
+    }
+
+    /**
+     * {@link #valid} followed by keeping every {@code step}-th row and column from the first (VIF's
+     * {@code filter2(win, x, 'valid')} then {@code (1:2:end, 1:2:end)}), computing only the kept outputs.
+     * The kernel must be symmetric (Gaussian, box): mirrored taps are added first, halving the products.
+     */
+    static Plane valid(Plane p, double[] k, int step) {
         int n = k.length;
         int w = p.width();
         int h = p.height();
-        int ow = w - n + 1;
-        int oh = h - n + 1;
-        if (ow <= 0 || oh <= 0) {
+        int fw = w - n + 1;
+        int fh = h - n + 1;
+        if (fw <= 0 || fh <= 0) {
             throw new IllegalArgumentException("image " + w + "x" + h + " is smaller than the " + n + "x" + n
                     + " window");
         }
+        int ow = (fw + step - 1) / step;
+        int oh = (fh + step - 1) / step;
+        int half = n / 2;
+        boolean odd = (n & 1) == 1;
         double[] src = p.v();
         double[] rows = new double[ow * h];
         for (int y = 0; y < h; y++) {
             int in = y * w;
             int out = y * ow;
-            for (int x = 0; x < ow; x++) {
-                double s = 0;
-                for (int t = 0; t < n; t++) {
-                    s += k[t] * src[in + x + t];
+            for (int ox = 0; ox < ow; ox++) {
+                int x = in + ox * step;
+                double s = odd ? k[half] * src[x + half] : 0;
+                for (int t = 0; t < half; t++) {
+                    s += k[t] * (src[x + t] + src[x + n - 1 - t]);
                 }
-                rows[out + x] = s;
+                rows[out + ox] = s;
             }
         }
         double[] dst = new double[ow * oh];
-        for (int y = 0; y < oh; y++) {
-            int out = y * ow;
-            for (int t = 0; t < n; t++) {
-                double kt = k[t];
-                int in = (y + t) * ow;
+        for (int oy = 0; oy < oh; oy++) {
+            int out = oy * ow;
+            int y = oy * step;
+            if (odd) {
+                double kc = k[half];
+                int in = (y + half) * ow;
                 for (int x = 0; x < ow; x++) {
-                    dst[out + x] += kt * rows[in + x];
+                    dst[out + x] = kc * rows[in + x];
+                }
+            }
+            for (int t = 0; t < half; t++) {
+                double kt = k[t];
+                int in1 = (y + t) * ow;
+                int in2 = (y + n - 1 - t) * ow;
+                for (int x = 0; x < ow; x++) {
+                    dst[out + x] += kt * (rows[in1 + x] + rows[in2 + x]);
                 }
             }
         }
@@ -118,20 +141,6 @@ final class Filters {
             }
         }
         return valid(new Plane(pw, h + 2 * r, padded), k);
-    }
-
-    /** Every second row and column starting at the first (MATLAB {@code x(1:2:end, 1:2:end)}). */
-    static Plane downsample2(Plane p) {
-        int w = (p.width() + 1) / 2;
-        int h = (p.height() + 1) / 2;
-        double[] out = new double[w * h];
-        double[] src = p.v();
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                out[y * w + x] = src[(2 * y) * p.width() + 2 * x];
-            }
-        }
-        return new Plane(w, h, out);
     }
 
     /**

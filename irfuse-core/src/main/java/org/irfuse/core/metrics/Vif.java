@@ -34,9 +34,9 @@ final class Vif {
             double[] win = Filters.gaussian1d(n, n / 5.0);
             if (scale > 1) {
                 for (int i = 0; i < refs.size(); i++) {
-                    refs.set(i, Filters.downsample2(Filters.valid(refs.get(i), win)));
+                    refs.set(i, Filters.valid(refs.get(i), win, 2));
                 }
-                dist = Filters.downsample2(Filters.valid(dist, win));
+                dist = Filters.valid(dist, win, 2);
             }
             boolean saturate = saturateScale1 && scale == 1;
             Plane mu2 = Filters.valid(dist, win);
