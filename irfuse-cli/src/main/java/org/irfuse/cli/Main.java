@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code irfuse} command: one subcommand per job. */
 @Command(name = "irfuse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Infrared/visible image fusion trained for what comes after it.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, EvalCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
