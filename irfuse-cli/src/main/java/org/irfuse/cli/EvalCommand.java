@@ -1,0 +1,338 @@
+package org.irfuse.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
+import org.irfuse.core.image.Image;
+import org.irfuse.core.image.ImageReader;
+import org.irfuse.core.io.AtomicFiles;
+import org.irfuse.core.metrics.EvaluationCsv;
+import org.irfuse.core.metrics.Evaluator;
+import org.irfuse.core.metrics.Metric;
+import org.irfuse.core.metrics.MetricRow;
+import org.irfuse.core.metrics.MetricTable;
+import org.irfuse.core.metrics.Profile;
+import org.irfuse.core.pairs.FolderPairing;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code irfuse eval}: fusion metrics of one or more methods' fused folders against the infrared and visible
+ * sources, under a named profile. Runnable itself; downstream evaluations ({@code irfuse eval seg},
+ * {@code irfuse eval det}) attach as picocli subcommands in {@code subcommands} below — none of this command's
+ * options is required at parse time, so {@code irfuse eval seg ...} parses without them.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fusion metrics (EN, SD, SF, AG, MI, SCD, CC, VIF, Qabf, SSIM, PSNR, ...) of fused folders "
+                + "against their infrared and visible sources, in the conventions of a named toolkit profile.",
+                "Writes a long-form per-image CSV (method,image,metric,profile,value), a JSON summary, and prints "
+                        + "a table of means ± std with the best method per metric marked."},
+        subcommands = {EvalSegCommand.class, EvalDetCommand.class})
+public final class EvalCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--ir-dir", paramLabel = "DIR", description = "Folder of infrared images.")
+    Path irDir;
+
+    @Option(names = "--vis-dir", paramLabel = "DIR", description = "Folder of visible images.")
+    Path visDir;
+
+    @Option(names = "--fused-dir", paramLabel = "NAME=DIR",
+            description = "A method's fused images (repeat for several methods), e.g. DenseFuse=out/densefuse.")
+    List<String> fusedDirs = new ArrayList<>();
+
+    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "cddfuse",
+            description = "Toolkit conventions: cddfuse (default), tang2022, tang2023, vifb (see METRICS.md).")
+    String profile;
+
+    @Option(names = "--metrics", paramLabel = "LIST", split = ",",
+            description = "Metrics to compute (default: all the profile defines), e.g. EN,SD,MI,Qabf.")
+    List<String> metrics;
+
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "results.csv",
+            description = "Per-image CSV (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--summary", paramLabel = "FILE",
+            description = "JSON summary (default: the CSV's name with .json).")
+    Path summary;
+
+    @Option(names = "--skip-missing",
+            description = "Evaluate the images present everywhere and only warn about missing or size-mismatched ones.")
+    boolean skipMissing;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Images evaluated in parallel (default: cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--overwrite", description = "Replace existing output files.")
+    boolean overwrite;
+
+    /** One method's fused folder. */
+    record Method(String name, Path dir) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        if (irDir == null || visDir == null || fusedDirs.isEmpty()) {
+            throw new UserException("eval needs --ir-dir, --vis-dir and at least one --fused-dir NAME=DIR "
+                    + "(see irfuse eval --help)");
+        }
+        if (threads < 1) {
+            throw new UserException("--threads must be at least 1, got " + threads);
+        }
+        List<Method> methods = parseMethods(fusedDirs);
+        Profile prof = Profile.parse(profile);
+        List<Metric> chosen = metrics == null ? prof.metrics() : metrics.stream().map(Metric::parse).toList();
+        Evaluator evaluator = new Evaluator(prof, chosen);
+        Path summaryPath = summary != null ? summary : defaultSummary(out);
+        for (Path p : List.of(out, summaryPath)) {
+            if (!overwrite && Files.exists(p)) {
+                throw new UserException(p + " already exists; pass --overwrite to replace it");
+            }
+        }
+
+        Map<String, Path> ir = FolderPairing.index(irDir);
+        Map<String, Path> vis = FolderPairing.index(visDir);
+        Map<String, Map<String, Path>> fused = new LinkedHashMap<>();
+        for (Method m : methods) {
+            fused.put(m.name(), FolderPairing.index(m.dir()));
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> names = completeNames(ir, vis, fused, problems);
+        if (!problems.isEmpty() && !skipMissing) {
+            listProblems(err, problems);
+            throw new UserException(problems.size() + " image(s) without a counterpart in every folder (listed "
+                    + "above); pass --skip-missing to evaluate the rest");
+        }
+        if (names.isEmpty()) {
+            throw new UserException("no image name is present in the infrared, visible and every fused folder");
+        }
+
+        List<List<MetricRow>> perName = evaluate(evaluator, names, ir, vis, fused, methods, problems);
+        if (!problems.isEmpty()) {
+            listProblems(err, problems);
+            if (!skipMissing) {
+                throw new UserException(problems.size() + " problem(s) listed above; nothing written (pass "
+                        + "--skip-missing to evaluate the rest)");
+            }
+        }
+        List<MetricRow> rows = new ArrayList<>();
+        for (Method m : methods) {
+            for (List<MetricRow> list : perName) {
+                list.stream().filter(r -> r.method().equals(m.name())).forEach(rows::add);
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new UserException("no image could be evaluated; nothing written");
+        }
+        MetricTable table = new MetricTable(rows);
+        EvaluationCsv.write(out, rows, overwrite);
+        AtomicFiles.writeString(summaryPath, overwrite, table.summaryJson());
+        printTable(spec.commandLine().getOut(), table, prof);
+        spec.commandLine().getOut().println("wrote " + out + " (" + rows.size() + " values) and " + summaryPath);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    static List<Method> parseMethods(List<String> specs) {
+        List<Method> out = new ArrayList<>();
+        for (String s : specs) {
+            int eq = s.indexOf('=');
+            if (eq <= 0 || eq == s.length() - 1) {
+                throw new UserException("--fused-dir expects NAME=DIR, got '" + s + "'");
+            }
+            String name = s.substring(0, eq).strip();
+            if (out.stream().anyMatch(m -> m.name().equals(name))) {
+                throw new UserException("--fused-dir: method name '" + name + "' given twice");
+            }
+            out.add(new Method(name, Path.of(s.substring(eq + 1))));
+        }
+        return out;
+    }
+
+    private static Path defaultSummary(Path csv) {
+        String n = csv.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return csv.resolveSibling((dot > 0 ? n.substring(0, dot) : n) + ".json");
+    }
+
+    /** Names present in every folder; every other name is added to {@code problems} with where it is missing. */
+    private static List<String> completeNames(Map<String, Path> ir, Map<String, Path> vis,
+            Map<String, Map<String, Path>> fused, List<String> problems) {
+        TreeSet<String> all = new TreeSet<>(ir.keySet());
+        all.addAll(vis.keySet());
+        fused.values().forEach(m -> all.addAll(m.keySet()));
+        List<String> complete = new ArrayList<>();
+        for (String name : all) {
+            List<String> missing = new ArrayList<>();
+            if (!ir.containsKey(name)) {
+                missing.add("infrared");
+            }
+            if (!vis.containsKey(name)) {
+                missing.add("visible");
+            }
+            fused.forEach((method, files) -> {
+                if (!files.containsKey(name)) {
+                    missing.add("fused " + method);
+                }
+            });
+            if (missing.isEmpty()) {
+                complete.add(name);
+            } else {
+                Path present = Optional.ofNullable(ir.get(name)).or(() -> Optional.ofNullable(vis.get(name)))
+                        .orElseGet(() -> fused.values().stream().map(m -> m.get(name))
+                                .filter(p -> p != null).findFirst().orElseThrow());
+                problems.add(present + ": no counterpart in " + String.join(", ", missing));
+            }
+        }
+        return complete;
+    }
+
+    /**
+     * Evaluates every complete name on a pool of {@link #threads}: one task per name reads its sources once and
+     * evaluates every method's fused image. Size mismatches go to {@code problems}; an unreadable image aborts.
+     */
+    private List<List<MetricRow>> evaluate(Evaluator evaluator, List<String> names, Map<String, Path> ir,
+            Map<String, Path> vis, Map<String, Map<String, Path>> fused, List<Method> methods, List<String> problems)
+            throws Exception {
+        List<String> sizeProblems = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, names.size()));
+        String profileId = evaluator.profile().id();
+        try (Progress progress = Progress.start("eval " + profileId, (long) names.size() * methods.size(),
+                "images")) {
+            List<Future<List<MetricRow>>> futures = new ArrayList<>();
+            for (String name : names) {
+                futures.add(pool.submit(() -> {
+                    Image a = ImageReader.read(ir.get(name));
+                    Image b = ImageReader.read(vis.get(name));
+                    List<MetricRow> rows = new ArrayList<>();
+                    if (!a.sameSize(b)) {
+                        sizeProblems.add(vis.get(name) + ": size " + b.sizeString() + " differs from infrared "
+                                + ir.get(name) + " (" + a.sizeString() + ")");
+                        progress.stepBy(methods.size());
+                        return rows;
+                    }
+                    for (Method m : methods) {
+                        Path fp = fused.get(m.name()).get(name);
+                        Image f = ImageReader.read(fp);
+                        if (!f.sameSize(a)) {
+                            sizeProblems.add(fp + ": size " + f.sizeString() + " differs from its sources ("
+                                    + a.sizeString() + ")");
+                        } else {
+                            Map<Metric, Double> values;
+                            try {
+                                values = evaluator.evaluate(a, b, f);
+                            } catch (IllegalArgumentException e) {
+                                throw new UserException(fp + ": cannot evaluate (" + e.getMessage() + ")");
+                            }
+                            values.forEach((metric, v) ->
+                                    rows.add(new MetricRow(m.name(), name, metric.label(), profileId, v)));
+                        }
+                        progress.step();
+                    }
+                    return rows;
+                }));
+            }
+            List<List<MetricRow>> out = new ArrayList<>();
+            for (Future<List<MetricRow>> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    pool.shutdownNow();
+                    throw e.getCause() instanceof Exception ex ? ex : e;
+                }
+            }
+            Collections.sort(sizeProblems);
+            problems.addAll(sizeProblems);
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void listProblems(PrintWriter err, List<String> problems) {
+        err.println("irfuse eval: " + (skipMissing ? "skipped" : "problems") + ":");
+        problems.forEach(p -> err.println("  " + p));
+        err.flush();
+    }
+
+    /** Means ± std per method (rows) and metric (columns); '*' marks the best mean by the metric's direction. */
+    static void printTable(PrintWriter w, MetricTable table, Profile profile) {
+        List<String> metricNames = table.metrics();
+        List<String> header = new ArrayList<>();
+        header.add("method");
+        for (String m : metricNames) {
+            header.add(m + Metric.byLabel(m).map(x -> x.higherIsBetter() ? " ↑" : " ↓").orElse(""));
+        }
+        List<List<String>> cells = new ArrayList<>();
+        for (String method : table.methods()) {
+            List<String> row = new ArrayList<>();
+            row.add(method);
+            for (String metric : metricNames) {
+                Optional<MetricTable.Stats> s = table.stats(method, metric);
+                boolean best = table.best(metric).map(method::equals).orElse(false);
+                row.add(s.map(x -> String.format(Locale.ROOT, "%s ± %s", fmt(x.mean()), fmt(x.std()))
+                        + (best ? " *" : "  ")).orElse("-"));
+            }
+            cells.add(row);
+        }
+        int[] width = new int[header.size()];
+        for (int c = 0; c < width.length; c++) {
+            width[c] = header.get(c).length();
+            for (List<String> r : cells) {
+                width[c] = Math.max(width[c], r.get(c).length());
+            }
+        }
+        w.println("Fusion metrics, profile " + profile.id() + " (mean ± std over images; * best; ↑/↓ higher/lower "
+                + "is better)");
+        w.println(line(header, width));
+        char[] rule = new char[Arrays.stream(width).sum() + 2 * (width.length - 1)];
+        Arrays.fill(rule, '-');
+        w.println(new String(rule));
+        cells.forEach(r -> w.println(line(r, width)));
+        w.flush();
+    }
+
+    private static String line(List<String> cells, int[] width) {
+        StringBuilder sb = new StringBuilder();
+        for (int c = 0; c < cells.size(); c++) {
+            if (c > 0) {
+                sb.append("  ");
+            }
+            String s = cells.get(c);
+            sb.append(c == 0 ? String.format("%-" + width[c] + "s", s) : String.format("%" + width[c] + "s", s));
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    /** Four significant digits, plain notation for ordinary magnitudes. */
+    static String fmt(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        double a = Math.abs(v);
+        if (a != 0 && (a < 1e-3 || a >= 1e6)) {
+            return String.format(Locale.ROOT, "%.3e", v);
+        }
+        int decimals = a == 0 ? 3 : Math.max(0, 3 - (int) Math.floor(Math.log10(a)));
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+}

@@ -1,0 +1,132 @@
+package org.irfuse.core.metrics;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A long-form table of evaluation values (what {@code irfuse eval} writes and {@link EvaluationCsv#read} gives
+ * back) with its per-method summary: mean, population standard deviation and count per method and metric, and
+ * the best method per metric by the metric's direction. Methods and metrics keep their first-seen order.
+ */
+public final class MetricTable {
+    /** Summary of one (method, metric) cell. {@code std} is the population standard deviation. */
+    public record Stats(String method, String metric, String profile, double mean, double std, int n) {
+    }
+
+    private final List<MetricRow> rows;
+    private final Map<String, Map<String, Stats>> stats = new LinkedHashMap<>();
+
+    public MetricTable(List<MetricRow> rows) {
+        this.rows = List.copyOf(rows);
+        Map<String, Map<String, List<MetricRow>>> groups = new LinkedHashMap<>();
+        for (MetricRow r : rows) {
+            groups.computeIfAbsent(r.method(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(r);
+        }
+        groups.forEach((method, byMetric) -> byMetric.forEach((metric, list) -> {
+            double mean = list.stream().mapToDouble(MetricRow::value).sum() / list.size();
+            double ss = list.stream().mapToDouble(r -> (r.value() - mean) * (r.value() - mean)).sum();
+            Set<String> profiles = new LinkedHashSet<>();
+            list.forEach(r -> profiles.add(r.profile()));
+            stats.computeIfAbsent(method, k -> new LinkedHashMap<>()).put(metric, new Stats(method, metric,
+                    String.join("+", profiles), mean, Math.sqrt(ss / list.size()), list.size()));
+        }));
+    }
+
+    public List<MetricRow> rows() {
+        return rows;
+    }
+
+    public List<String> methods() {
+        return List.copyOf(stats.keySet());
+    }
+
+    public List<String> metrics() {
+        Set<String> m = new LinkedHashSet<>();
+        stats.values().forEach(byMetric -> m.addAll(byMetric.keySet()));
+        return List.copyOf(m);
+    }
+
+    /** The profiles the values were computed under (normally one). */
+    public List<String> profiles() {
+        Set<String> p = new LinkedHashSet<>();
+        rows.forEach(r -> p.add(r.profile()));
+        return List.copyOf(p);
+    }
+
+    public Optional<Stats> stats(String method, String metric) {
+        return Optional.ofNullable(stats.getOrDefault(method, Map.of()).get(metric));
+    }
+
+    /**
+     * The method with the best mean for a metric, by {@link Metric#higherIsBetter()}; empty when the metric's
+     * direction is unknown (not a fusion metric) or no method has a finite mean.
+     */
+    public Optional<String> best(String metric) {
+        Optional<Metric> m = Metric.byLabel(metric);
+        if (m.isEmpty()) {
+            return Optional.empty();
+        }
+        String best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (String method : methods()) {
+            Optional<Stats> s = stats(method, metric);
+            if (s.isPresent() && Double.isFinite(s.get().mean())) {
+                double score = m.get().direction() * s.get().mean();
+                if (best == null || score > bestScore) {
+                    best = method;
+                    bestScore = score;
+                }
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /**
+     * The JSON summary: {@code {"profiles": [...], "methods": {method: {metric: {mean, std, n, profile}}},
+     * "best": {metric: {"method": ..., "direction": "higher"|"lower"}}}}.
+     */
+    public String summaryJson() {
+        JsonObject root = new JsonObject();
+        JsonArray profiles = new JsonArray();
+        profiles().forEach(profiles::add);
+        root.add("profiles", profiles);
+        root.addProperty("std", "population standard deviation over images");
+        JsonObject methods = new JsonObject();
+        stats.forEach((method, byMetric) -> {
+            JsonObject o = new JsonObject();
+            byMetric.forEach((metric, s) -> {
+                JsonObject cell = new JsonObject();
+                cell.addProperty("mean", s.mean());
+                cell.addProperty("std", s.std());
+                cell.addProperty("n", s.n());
+                cell.addProperty("profile", s.profile());
+                o.add(metric, cell);
+            });
+            methods.add(method, o);
+        });
+        root.add("methods", methods);
+        JsonObject best = new JsonObject();
+        for (String metric : metrics()) {
+            Optional<Metric> m = Metric.byLabel(metric);
+            Optional<String> b = best(metric);
+            if (m.isPresent() && b.isPresent()) {
+                JsonObject o = new JsonObject();
+                o.addProperty("method", b.get());
+                o.addProperty("direction", m.get().higherIsBetter() ? "higher" : "lower");
+                best.add(metric, o);
+            }
+        }
+        root.add("best", best);
+        return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root)
+                + "\n";
+    }
+}

@@ -1,0 +1,122 @@
+package org.irfuse.core.metrics;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.irfuse.core.image.Image;
+
+/**
+ * A named evaluation convention: which toolkit's definitions, value scale, units and input conversion the numbers
+ * follow (METRICS.md, "profiles"). Every number irfuse writes carries the profile it was computed under.
+ */
+public enum Profile {
+    /** Linfeng-Tang/Evaluation-for-Image-Fusion before March 2023, bug-compatible with its shipped TNO table. */
+    TANG2022("tang2022", Gray.MATLAB, EnumSet.of(Metric.EN, Metric.SD, Metric.SF, Metric.AG, Metric.MI,
+            Metric.SCD, Metric.CC, Metric.VIF, Metric.QABF, Metric.NABF, Metric.SSIM, Metric.PSNR, Metric.MSE)),
+    /** The same MATLAB toolkit after its March 2023 fixes. */
+    TANG2023("tang2023", Gray.MATLAB, EnumSet.of(Metric.EN, Metric.SD, Metric.SF, Metric.AG, Metric.MI,
+            Metric.SCD, Metric.CC, Metric.VIF, Metric.QABF, Metric.NABF, Metric.SSIM, Metric.PSNR, Metric.MSE)),
+    /** CDDFuse's {@code utils/Evaluator.py}, reused by DDFM, EMMA and many 2023-2025 papers. */
+    CDDFUSE("cddfuse", Gray.OPENCV_FLOAT, EnumSet.of(Metric.EN, Metric.SD, Metric.SF, Metric.AG, Metric.MI,
+            Metric.SCD, Metric.CC, Metric.VIF, Metric.QABF, Metric.SSIM, Metric.PSNR, Metric.MSE)),
+    /** The VIFB benchmark's MATLAB metrics: colour kept, every metric per channel of F, then averaged. */
+    VIFB("vifb", Gray.PER_CHANNEL, EnumSet.of(Metric.EN, Metric.SD, Metric.SF, Metric.AG, Metric.MI,
+            Metric.QABF, Metric.SSIM, Metric.PSNR, Metric.RMSE, Metric.CROSS_ENTROPY, Metric.EDGE_INTENSITY));
+
+    /** The profile used when none is named: most recent papers' tables use CDDFuse's evaluator. */
+    public static final Profile DEFAULT = CDDFUSE;
+
+    /** How a colour image becomes the 8-bit gray plane the toolkit evaluates. */
+    public enum Gray {
+        /**
+         * MATLAB {@code rgb2gray} on uint8: {@code round(0.298936021293775 R + 0.587043074451121 G
+         * + 0.114020904255103 B)}, half away from zero.
+         */
+        MATLAB,
+        /**
+         * CDDFuse {@code image_read_cv2(path, 'GRAY')}: OpenCV's float32 BGR2GRAY ({@code B·0.114f + G·0.587f
+         * + R·0.299f} in float32), then {@code np.round} (half to even).
+         */
+        OPENCV_FLOAT,
+        /** VIFB: no conversion, each channel is evaluated (gray sources use {@link #MATLAB} where mixed). */
+        PER_CHANNEL
+    }
+
+    private final String id;
+    private final Gray gray;
+    private final Set<Metric> metrics;
+
+    Profile(String id, Gray gray, Set<Metric> metrics) {
+        this.id = id;
+        this.gray = gray;
+        this.metrics = metrics;
+    }
+
+    /** The name written in outputs and accepted by {@code --profile}. */
+    public String id() {
+        return id;
+    }
+
+    public Gray gray() {
+        return gray;
+    }
+
+    public boolean supports(Metric m) {
+        return metrics.contains(m);
+    }
+
+    /** The metrics this profile's toolkit defines, in {@link Metric} order (the default set to compute). */
+    public List<Metric> metrics() {
+        return List.copyOf(EnumSet.copyOf(metrics));
+    }
+
+    public static Profile parse(String id) {
+        String l = id.trim().toLowerCase(Locale.ROOT);
+        for (Profile p : values()) {
+            if (p.id.equals(l)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown profile '" + id + "'; known: "
+                + String.join(", ", Arrays.stream(values()).map(Profile::id).toList()));
+    }
+
+    /** The 8-bit gray plane this profile evaluates for {@code img} (gray images are taken as they are). */
+    public Plane grayPlane(Image img) {
+        return toGray(img, gray == Gray.OPENCV_FLOAT ? Gray.OPENCV_FLOAT : Gray.MATLAB);
+    }
+
+    static Plane toGray(Image img, Gray rule) {
+        int w = img.width();
+        int h = img.height();
+        if (img.isGray()) {
+            return Plane.of(w, h, img.samples8(0));
+        }
+        int[] r = img.samples8(0);
+        int[] g = img.samples8(1);
+        int[] b = img.samples8(2);
+        double[] out = new double[r.length];
+        for (int i = 0; i < out.length; i++) {
+            if (rule == Gray.OPENCV_FLOAT) {
+                float y = (float) b[i] * 0.114f + (float) g[i] * 0.587f + (float) r[i] * 0.299f;
+                out[i] = Math.rint(y);
+            } else {
+                double y = 0.298936021293775 * r[i] + 0.587043074451121 * g[i] + 0.114020904255103 * b[i];
+                out[i] = Math.floor(y + 0.5); // y >= 0: half away from zero
+            }
+        }
+        return new Plane(w, h, out);
+    }
+
+    /** Channel {@code c} of {@code img} as 8-bit samples. */
+    static Plane channel(Image img, int c) {
+        return Plane.of(img.width(), img.height(), img.samples8(c));
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}
