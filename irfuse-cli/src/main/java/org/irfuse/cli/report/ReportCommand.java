@@ -43,7 +43,7 @@ public final class ReportCommand implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--csv", required = true, paramLabel = "FILE",
-                description = "Evaluation results with header " + EvaluationTable.HEADER + ".")
+                description = "Evaluation results with header " + org.irfuse.core.metrics.EvaluationCsv.HEADER + ".")
         Path csv;
 
         @Option(names = "--ir-dir", paramLabel = "DIR", description = "Infrared images (with --vis-dir: the grid).")

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.irfuse.cli.report.EvaluationTable.Column;
-import org.irfuse.cli.report.EvaluationTable.Row;
+import org.irfuse.core.metrics.MetricRow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +28,7 @@ class EvaluationTableTest {
 
     @Test
     void readsLongFormWithQuotesNanAndProfiles() throws IOException {
-        EvaluationTable t = EvaluationTable.read(csv("\uFEFF" + EvaluationTable.HEADER + "\n"
+        EvaluationTable t = EvaluationTable.read(csv("\uFEFF" + org.irfuse.core.metrics.EvaluationCsv.HEADER + "\n"
                 + "A,01,EN,tang2022,7.0\n"
                 + "\"B, v2\",01,EN,tang2022,6.5\n"
                 + "A,02,EN,tang2022,NaN\n"
@@ -44,23 +44,23 @@ class EvaluationTableTest {
 
     @Test
     void errorsNameTheFileAndLine() throws IOException {
-        Path f = csv(EvaluationTable.HEADER + "\nA,01,EN,tang2022,7\nA,02,EN,tang2022,seven\n");
+        Path f = csv(org.irfuse.core.metrics.EvaluationCsv.HEADER + "\nA,01,EN,tang2022,7\nA,02,EN,tang2022,seven\n");
         IOException e = assertThrows(IOException.class, () -> EvaluationTable.read(f));
         assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("line 3"), e.getMessage());
 
         Path bad = csv("image,method,metric,value\n01,A,EN,7\n");
         e = assertThrows(IOException.class, () -> EvaluationTable.read(bad));
-        assertTrue(e.getMessage().contains("header") && e.getMessage().contains(EvaluationTable.HEADER));
+        assertTrue(e.getMessage().contains("header") && e.getMessage().contains(org.irfuse.core.metrics.EvaluationCsv.HEADER));
 
-        Path dup = csv(EvaluationTable.HEADER + "\nA,01,EN,p,1\nA,01,EN,p,2\n");
+        Path dup = csv(org.irfuse.core.metrics.EvaluationCsv.HEADER + "\nA,01,EN,p,1\nA,01,EN,p,2\n");
         e = assertThrows(IOException.class, () -> EvaluationTable.read(dup));
         assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("line 2"), e.getMessage());
 
-        Path fields = csv(EvaluationTable.HEADER + "\nA,01,EN,7\n");
+        Path fields = csv(org.irfuse.core.metrics.EvaluationCsv.HEADER + "\nA,01,EN,7\n");
         e = assertThrows(IOException.class, () -> EvaluationTable.read(fields));
         assertTrue(e.getMessage().contains("expected 5 fields"), e.getMessage());
 
-        Path empty = csv(EvaluationTable.HEADER + "\n");
+        Path empty = csv(org.irfuse.core.metrics.EvaluationCsv.HEADER + "\n");
         assertThrows(IOException.class, () -> EvaluationTable.read(empty));
         assertThrows(NoSuchFileException.class, () -> EvaluationTable.read(tmp.resolve("absent.csv")));
     }
@@ -80,10 +80,10 @@ class EvaluationTableTest {
         Column en = new Column("EN", "p");
         Column mse = new Column("MSE", "p");
         EvaluationTable t = EvaluationTable.of(List.of(
-                new Row("A", "1", "EN", "p", 6), new Row("A", "2", "EN", "p", 8),
-                new Row("B", "1", "EN", "p", 5), new Row("B", "2", "EN", "p", 5),
-                new Row("C", "1", "EN", "p", 7), new Row("C", "2", "EN", "p", 7),
-                new Row("A", "1", "MSE", "p", 3), new Row("B", "1", "MSE", "p", 1), new Row("C", "1", "MSE", "p", 1)));
+                new MetricRow("A", "1", "EN", "p", 6), new MetricRow("A", "2", "EN", "p", 8),
+                new MetricRow("B", "1", "EN", "p", 5), new MetricRow("B", "2", "EN", "p", 5),
+                new MetricRow("C", "1", "EN", "p", 7), new MetricRow("C", "2", "EN", "p", 7),
+                new MetricRow("A", "1", "MSE", "p", 3), new MetricRow("B", "1", "MSE", "p", 1), new MetricRow("C", "1", "MSE", "p", 1)));
         MetricSummary s = MetricSummary.of(t);
         assertEquals(7.0, s.stat("A", en).mean(), 1e-12);
         assertEquals(Math.sqrt(2), s.stat("A", en).std(), 1e-12, "sample standard deviation (n-1)");
@@ -98,6 +98,6 @@ class EvaluationTableTest {
         assertEquals(3.0, s.rank("A", mse));
         assertEquals((1.5 + 1.5) / 2, s.meanRank("C"), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> EvaluationTable.of(List.of(
-                new Row("A", "1", "EN", "p", 1), new Row("A", "1", "EN", "p", 2))));
+                new MetricRow("A", "1", "EN", "p", 1), new MetricRow("A", "1", "EN", "p", 2))));
     }
 }

@@ -10,7 +10,7 @@ import java.io.StringWriter;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.irfuse.cli.report.EvaluationTable.Row;
+import org.irfuse.core.metrics.MetricRow;
 import org.junit.jupiter.api.Test;
 
 /** HTML and SVG generation without images: escaping, best marking, ranks, sortable table, chart geometry. */
@@ -58,9 +58,9 @@ class RenderingTest {
     @Test
     void tableMarksBestByDirectionEscapesNamesAndIsSortable() throws IOException {
         EvaluationTable t = EvaluationTable.of(List.of(
-                new Row(EVIL, "1", "EN", "tang2022", 7.5), new Row("Plain", "1", "EN", "tang2022", 6.0),
-                new Row(EVIL, "1", "MSE", "tang2022", 0.09), new Row("Plain", "1", "MSE", "tang2022", 0.02),
-                new Row(EVIL, "1", "Qabf", "tang2022", 0.5), new Row("Plain", "1", "Qabf", "tang2022", 0.4)));
+                new MetricRow(EVIL, "1", "EN", "tang2022", 7.5), new MetricRow("Plain", "1", "EN", "tang2022", 6.0),
+                new MetricRow(EVIL, "1", "MSE", "tang2022", 0.09), new MetricRow("Plain", "1", "MSE", "tang2022", 0.02),
+                new MetricRow(EVIL, "1", "Qabf", "tang2022", 0.5), new MetricRow("Plain", "1", "Qabf", "tang2022", 0.4)));
         String html = metricsHtml(t);
         assertFalse(html.contains("<img src=x"), "a method name must not become markup");
         assertTrue(html.contains(Html.esc(EVIL)));
@@ -95,7 +95,7 @@ class RenderingTest {
 
     @Test
     void radarNeedsThreeMetrics() throws IOException {
-        EvaluationTable t = EvaluationTable.of(List.of(new Row("A", "1", "EN", "p", 1), new Row("B", "1", "EN", "p", 2)));
+        EvaluationTable t = EvaluationTable.of(List.of(new MetricRow("A", "1", "EN", "p", 1), new MetricRow("B", "1", "EN", "p", 2)));
         String html = metricsHtml(t);
         assertFalse(html.contains("chart radar"));
         assertTrue(html.contains("needs at least 3 metrics"));

@@ -53,7 +53,7 @@ final class ReportFixtures {
      */
     static Path writeStatisticsCsv(Path csv, Path irDir, Map<String, Path> fusedDirs, String profile)
             throws IOException {
-        StringBuilder sb = new StringBuilder(EvaluationTable.HEADER).append('\n');
+        StringBuilder sb = new StringBuilder(org.irfuse.core.metrics.EvaluationCsv.HEADER).append('\n');
         for (Map.Entry<String, Path> m : fusedDirs.entrySet()) {
             List<Path> files = new ArrayList<>();
             try (var s = Files.list(m.getValue())) {
