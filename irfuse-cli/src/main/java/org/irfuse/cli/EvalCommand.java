@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +28,10 @@ import org.irfuse.core.metrics.Metric;
 import org.irfuse.core.metrics.MetricRow;
 import org.irfuse.core.metrics.MetricTable;
 import org.irfuse.core.metrics.Profile;
+import org.irfuse.cli.report.EvaluationReport;
+import org.irfuse.cli.report.EvaluationTable;
 import org.irfuse.core.pairs.FolderPairing;
+import org.irfuse.core.pairs.ImagePair;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,6 +88,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace existing output files.")
     boolean overwrite;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Also write a self-contained HTML page: image grid per pair, metrics table, charts.")
+    Path report;
+
     /** One method's fused folder. */
     record Method(String name, Path dir) {
     }
@@ -103,7 +111,11 @@ public final class EvalCommand implements Callable<Integer> {
         List<Metric> chosen = metrics == null ? prof.metrics() : metrics.stream().map(Metric::parse).toList();
         Evaluator evaluator = new Evaluator(prof, chosen);
         Path summaryPath = summary != null ? summary : defaultSummary(out);
-        for (Path p : List.of(out, summaryPath)) {
+        List<Path> outputs = new ArrayList<>(List.of(out, summaryPath));
+        if (report != null) {
+            outputs.add(report);
+        }
+        for (Path p : outputs) {
             if (!overwrite && Files.exists(p)) {
                 throw new UserException(p + " already exists; pass --overwrite to replace it");
             }
@@ -148,8 +160,28 @@ public final class EvalCommand implements Callable<Integer> {
         AtomicFiles.writeString(summaryPath, overwrite, table.summaryJson());
         printTable(spec.commandLine().getOut(), table, prof);
         spec.commandLine().getOut().println("wrote " + out + " (" + rows.size() + " values) and " + summaryPath);
+        if (report != null) {
+            writeReport(rows, names, ir, vis, methods);
+            spec.commandLine().getOut().println("wrote " + report);
+        }
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** The HTML page over the evaluated pairs (those present in every folder). */
+    private void writeReport(List<MetricRow> rows, List<String> names, Map<String, Path> ir, Map<String, Path> vis,
+            List<Method> methods) throws java.io.IOException {
+        Set<String> evaluated = new java.util.HashSet<>();
+        rows.forEach(r -> evaluated.add(r.image()));
+        List<ImagePair> pairs = new ArrayList<>();
+        for (String n : names) {
+            if (evaluated.contains(n)) {
+                pairs.add(new ImagePair(n, ir.get(n), vis.get(n)));
+            }
+        }
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        methods.forEach(m -> dirs.put(m.name(), m.dir()));
+        EvaluationReport.write(EvaluationTable.of(rows), pairs, dirs, report, overwrite);
     }
 
     static List<Method> parseMethods(List<String> specs) {
