@@ -39,6 +39,7 @@ class EvalReportTest {
         assertTrue(html.contains("cddfuse"), "the page names the profile");
         // An existing page is not replaced without --overwrite, and nothing else is written then.
         Files.delete(dir.resolve("out/r.csv"));
+        Files.delete(dir.resolve("out/r.json"));
         CliRun again = CliRun.of("eval", "--ir-dir", dir.resolve("ir").toString(), "--vis-dir",
                 dir.resolve("vi").toString(), "--fused-dir", "DenseFuse=" + dir.resolve("fused/DenseFuse"),
                 "--metrics", "EN", "--out", dir.resolve("out/r.csv").toString(), "--report", page.toString());
