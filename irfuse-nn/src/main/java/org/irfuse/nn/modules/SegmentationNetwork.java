@@ -79,7 +79,7 @@ public final class SegmentationNetwork extends AbstractBlock {
     }
 
     /** Bilinear upsampling of {@code x} to the spatial size of {@code like}. */
-    static NDArray upsampleTo(NDArray x, NDArray like) {
+    public static NDArray upsampleTo(NDArray x, NDArray like) {
         Shape s = like.getShape();
         return x.getNDArrayInternal().interpolation(new long[] {s.get(2), s.get(3)}, BILINEAR, false);
     }

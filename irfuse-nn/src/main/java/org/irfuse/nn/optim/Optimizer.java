@@ -19,7 +19,7 @@ import java.util.Map;
  * keep their state private, which rules out exact resume; these follow PyTorch's update rules (cited per class).
  */
 public abstract class Optimizer {
-    /** Per parameter id, the state tensors of that parameter (in the optimizer's manager). */
+    /** Per parameter position in the list given to {@link #step}, its state tensors (optimizer's manager). */
     protected final Map<String, NDArray[]> state = new LinkedHashMap<>();
     protected final NDManager manager;
     protected long steps;
@@ -39,7 +39,14 @@ public abstract class Optimizer {
             NDArray w = p.getArray();
             try (NDManager scratch = manager.newSubManager()) {
                 NDArray g = grads.get(i);
-                NDArray[] s = state.computeIfAbsent(p.getId(), k -> newState(w));
+                // State is keyed by position in the parameter list, not by Parameter#getId(): DJL draws a fresh
+                // random id for every Parameter object, so id keys would not survive a restart and a resumed run
+                // would silently start its moments from zero.
+                NDArray[] s = state.computeIfAbsent(Integer.toString(i), k -> newState(w));
+                if (s.length > 0 && !s[0].getShape().equals(w.getShape())) {
+                    throw new IllegalStateException("optimizer state #" + i + " has shape " + s[0].getShape()
+                            + " but parameter " + p.getName() + " has " + w.getShape());
+                }
                 NDArray delta = update(w, g, s, lr, scratch);
                 w.subi(delta);
             }
@@ -78,7 +85,7 @@ public abstract class Optimizer {
         }
     }
 
-    /** Restores what {@link #save} wrote; parameters are matched by id. */
+    /** Restores what {@link #save} wrote; parameters are matched by their position in the list. */
     public void load(DataInputStream in, DataType dataType) throws IOException {
         for (NDArray[] arrays : state.values()) {
             for (NDArray a : arrays) {

@@ -90,6 +90,12 @@ public final class BilevelTrainer {
         public double lowerMomentum = 0.9;
         public double lowerWeightDecay = 1e-4;
         public double upperWeightDecay = 1e-3;
+        /**
+         * If positive, the aggregated upper gradient is scaled down to at most this norm before the update. Not part
+         * of METHOD.md (0, off, by default): r_k grows without bound when ‖∇_ω f_k‖ is small, and at the large
+         * learning rates of short CPU runs one such step can blow θ up. Logged as {@code clip.scale}.
+         */
+        public double upperClip = 0;
         public int checkpointEvery = 100;
         public int logEvery = 10;
         public int sampleEvery = 500;
@@ -109,6 +115,7 @@ public final class BilevelTrainer {
             require(taskChannels >= 2, "task-channels must be at least 2");
             require(upperShare > 0 && upperShare < 1, "upper-share must be between 0 and 1");
             require(lr > 0 && lowerLr > 0, "learning rates must be positive");
+            require(upperClip >= 0, "upper-clip must be 0 (off) or positive");
             require(checkpointEvery >= 1 && logEvery >= 1 && sampleEvery >= 1, "intervals must be at least 1");
         }
 
@@ -260,9 +267,19 @@ public final class BilevelTrainer {
         return new UpperStep(d, t, w, g, Math.sqrt(Gradients.squaredNorm(g)));
     }
 
-    /** Applies an upper step to θ (plain SGD with the upper weight decay). */
-    public void applyUpper(UpperStep u, double lr) {
-        upperOptimizer.step(theta, u.aggregated(), lr);
+    /**
+     * Applies an upper step to θ (plain SGD with the upper weight decay), after the optional norm clip; returns the
+     * factor the gradient was scaled by (1 without clipping).
+     */
+    public double applyUpper(UpperStep u, double lr, NDManager scope) {
+        double scale = 1;
+        NDList g = u.aggregated();
+        if (cfg.upperClip > 0 && u.aggregatedNorm() > cfg.upperClip) {
+            scale = cfg.upperClip / u.aggregatedNorm();
+            g = Gradients.combine(scale, g, 0, g, scope);
+        }
+        upperOptimizer.step(theta, g, lr);
+        return scale;
     }
 
     private Random aggregationRandom(long step) {
@@ -302,7 +319,7 @@ public final class BilevelTrainer {
             if (step % cfg.upperEvery == 0) {
                 TrainingBatch upper = tensors(upperBatch(upperSampler, cfg, step), scope);
                 UpperStep u = upperGradients(train, upper, step, lr, scope);
-                applyUpper(u, lr);
+                double scale = applyUpper(u, lr, scope);
                 v.put("loss.upper.D", u.discriminator().upperLoss());
                 v.put("loss.upper.T", u.task().upperLoss());
                 v.put("r.D", u.discriminator().r());
@@ -312,6 +329,7 @@ public final class BilevelTrainer {
                 v.put("gradnorm.D", u.discriminator().gradNorm());
                 v.put("gradnorm.T", u.task().gradNorm());
                 v.put("gradnorm.agg", u.aggregatedNorm());
+                v.put("clip.scale", scale);
             }
         }
         for (Map.Entry<String, Object> e : v.entrySet()) {
