@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code irfuse} command: one subcommand per job. */
 @Command(name = "irfuse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Infrared/visible image fusion trained for what comes after it.",
-        subcommands = {FuseCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {FuseCommand.class, TrainCommand.class, BenchBilevelCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
