@@ -1,95 +1,258 @@
 package org.irfuse.cli;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.irfuse.core.datasets.LabelledPairs;
 import org.irfuse.core.datasets.PairDataset;
 import org.irfuse.core.datasets.PairSample;
+import org.irfuse.core.segmentation.ClassPalette;
 import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.train.BilevelTrainer;
 import org.irfuse.nn.train.RunFolder;
 import org.irfuse.nn.train.WarmupTrainer;
+import org.yaml.snakeyaml.Yaml;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code irfuse train}: trains a fusion model into a run folder (config, log, checkpoints, samples, model). */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a fusion model. --stage warmup trains the fusion network alone on the fusion loss.")
+/**
+ * {@code irfuse train}: trains a fusion model into a run folder (config, log, checkpoints, samples, model).
+ * {@code --stage warmup} trains θ alone on the fusion loss; {@code --stage bilevel} runs bi-level dynamic learning
+ * (METHOD.md) against a pixel discriminator and a segmentation network. Settings come from the built-in defaults,
+ * then {@code --config run.yaml|json} (keys are the option names, e.g. {@code upper-every: 10} or
+ * {@code upperEvery: 10}), then the options given on the command line, which win.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a fusion model.",
+            "  --stage warmup: the fusion network alone on the fusion loss.",
+            "  --stage bilevel: bi-level training against a pixel discriminator and a segmentation network, with "
+                + "labelled data: --synthetic N (generated scenes, exact masks), --msrs-weak DIR (real MSRS pairs, "
+                + "weak labels = filled detection boxes), --seg-data ROOT[:SPLIT] (MSRS/MFNet layout, real masks)."})
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--stage", defaultValue = "warmup", description = "warmup (default)")
-    String stage;
+    @Option(names = "--stage", description = "warmup (default) or bilevel") String stage;
+    @Option(names = "--config", paramLabel = "FILE", description = "run settings in YAML or JSON; options override")
+    Path config;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "a folder with ir/ and vi/ sub-folders of paired images; repeat for several")
-    List<Path> data = new ArrayList<>();
+            description = "warmup: a folder with ir/ and vi/ sub-folders of paired images; repeat for several")
+    List<Path> data;
+    @Option(names = "--synthetic", description = "N generated scenes (320x240, exact labels)") Integer synthetic;
+    @Option(names = "--msrs-weak", paramLabel = "DIR",
+            description = "bilevel: MSRS-layout pairs (ir/, vi/, det_labels/fusion/) with weak box labels")
+    List<String> msrsWeak;
+    @Option(names = "--seg-data", paramLabel = "ROOT[:SPLIT]",
+            description = "bilevel: MSRS/MFNet-layout segmentation dataset (split default train)")
+    List<String> segmentation;
 
-    @Option(names = "--synthetic", defaultValue = "0",
-            description = "add N generated scenes (320x240, exact labels); alone it needs no data at all")
-    int synthetic;
-
-    @Option(names = "--width", defaultValue = "lite", description = "network width: paper (64/32), lite (32/16), nano (16/8)")
-    String width;
-
-    @Option(names = "--steps", defaultValue = "2000") int steps;
-    @Option(names = "--batch", defaultValue = "4") int batch;
-    @Option(names = "--crop", defaultValue = "96:160", description = "random crop side range MIN:MAX (pixels)")
-    String crop;
-    @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate (Adam)") double lr;
-    @Option(names = "--checkpoint-every", defaultValue = "100") int checkpointEvery;
-    @Option(names = "--sample-every", defaultValue = "500") int sampleEvery;
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--width", description = "network width: paper (64/32), lite (32/16), nano (16/8)") String width;
+    @Option(names = "--init-model", paramLabel = "DIR", description = "bilevel: warm-start model folder for θ")
+    String initModel;
+    @Option(names = "--steps") Integer steps;
+    @Option(names = "--batch") Integer batch;
+    @Option(names = "--crop", description = "random crop side range MIN:MAX (pixels)") String crop;
+    @Option(names = "--lr", description = "peak learning rate (warmup: Adam; bilevel: upper SGD for θ)") Double lr;
+    @Option(names = "--lower-lr", description = "bilevel: peak learning rate of the lower SGD (ω_D, ω_T)")
+    Double lowerLr;
+    @Option(names = "--upper-every", paramLabel = "K", description = "bilevel: one upper step every K steps")
+    Integer upperEvery;
+    @Option(names = "--upper-batch") Integer upperBatch;
+    @Option(names = "--upper-share", description = "bilevel: share of each data source held out for upper batches")
+    Double upperShare;
+    @Option(names = "--aggregation", description = "bilevel: mean, random, norm or mgda") String aggregation;
+    @Option(names = "--mode", description = "bilevel (METHOD.md), release-compat (the public release's gradients) "
+            + "or alternating (no hypergradient)") String mode;
+    @Option(names = "--upper-clip", description = "bilevel: clip the upper gradient to this norm (0: off)")
+    Double upperClip;
+    @Option(names = "--classes", description = "bilevel: segmentation classes (9 for MSRS/MFNet)") Integer classes;
+    @Option(names = "--task-channels", description = "bilevel: width of the segmentation network") Integer taskChannels;
+    @Option(names = "--checkpoint-every") Integer checkpointEvery;
+    @Option(names = "--sample-every") Integer sampleEvery;
+    @Option(names = "--log-every") Integer logEvery;
+    @Option(names = "--seed") Long seed;
 
     @Option(names = {"--run-dir", "-o"}, required = true, description = "run folder (config, log, checkpoints, model)")
     Path runDir;
-
-    @Option(names = "--resume", description = "continue from the run folder's last checkpoint")
-    boolean resume;
-
+    @Option(names = "--resume", description = "continue from the run folder's last checkpoint") boolean resume;
     @Option(names = "--overwrite", description = "start again in a run folder that already holds a run")
     boolean overwrite;
-
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
 
+    private static final Gson GSON = new GsonBuilder().create();
+
     @Override
     public Integer call() throws Exception {
-        if (!stage.toLowerCase(Locale.ROOT).equals("warmup")) {
-            throw new UserException("unknown --stage '" + stage + "' (expected warmup)");
-        }
+        JsonObject fromFile = config == null ? new JsonObject() : readConfig(config);
+        String chosen = stage != null ? stage
+                : fromFile.has("stage") ? fromFile.get("stage").getAsString() : "warmup";
+        chosen = chosen.toLowerCase(Locale.ROOT);
         if (threads != null) {
             Compute.configureThreads(threads);
         }
-        WarmupTrainer.Config cfg = new WarmupTrainer.Config();
-        cfg.width = width;
-        cfg.steps = steps;
-        cfg.batch = batch;
-        int[] range = parseCrop(crop);
-        cfg.minCrop = range[0];
-        cfg.maxCrop = range[1];
-        cfg.lr = lr;
-        cfg.checkpointEvery = checkpointEvery;
-        cfg.sampleEvery = sampleEvery;
-        cfg.seed = seed;
-        cfg.synthetic = synthetic;
-        for (Path d : data) {
-            cfg.data.add(d.toString());
+        switch (chosen) {
+            case "warmup":
+                return warmup(merge(fromFile, WarmupTrainer.Config.class, WarmupTrainer.Config.class));
+            case "bilevel":
+                return bilevel(merge(fromFile, BilevelTrainer.Config.class, BilevelTrainer.Config.class));
+            default:
+                throw new UserException("unknown --stage '" + chosen + "' (expected warmup or bilevel)");
         }
+    }
+
+    /** Defaults, then the config file, then the command-line options. */
+    <T> T merge(JsonObject fromFile, Class<T> type, Class<?> fieldsOf) {
+        JsonObject merged = new JsonObject();
+        for (Map.Entry<String, JsonElement> e : fromFile.entrySet()) {
+            String key = camel(e.getKey());
+            if (!hasField(fieldsOf, key)) {
+                throw new UserException(config + ": unknown setting '" + e.getKey() + "' for this stage");
+            }
+            merged.add(key, e.getValue());
+        }
+        for (Map.Entry<String, Object> e : overrides().entrySet()) {
+            if (!hasField(fieldsOf, e.getKey())) {
+                throw new UserException("option --" + kebab(e.getKey()) + " does not apply to this stage"
+                        + (e.getKey().equals("data") ? " (bilevel needs labels: --synthetic N, --msrs-weak DIR or "
+                        + "--seg-data ROOT[:SPLIT])" : ""));
+            }
+            merged.add(e.getKey(), GSON.toJsonTree(e.getValue()));
+        }
+        merged.addProperty("stage", fieldsOf == BilevelTrainer.Config.class ? "bilevel" : "warmup");
+        try {
+            return GSON.fromJson(merged, type);
+        } catch (RuntimeException e) {
+            throw new UserException("bad setting: " + e.getMessage());
+        }
+    }
+
+    /** The options given on the command line, by config field name. */
+    Map<String, Object> overrides() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        put(o, "width", width);
+        put(o, "initModel", initModel);
+        put(o, "steps", steps);
+        put(o, "batch", batch);
+        if (crop != null) {
+            int[] r = parseCrop(crop);
+            o.put("minCrop", r[0]);
+            o.put("maxCrop", r[1]);
+        }
+        put(o, "lr", lr);
+        put(o, "lowerLr", lowerLr);
+        put(o, "upperEvery", upperEvery);
+        put(o, "upperBatch", upperBatch);
+        put(o, "upperShare", upperShare);
+        put(o, "aggregation", aggregation);
+        put(o, "mode", mode);
+        put(o, "upperClip", upperClip);
+        put(o, "classes", classes);
+        put(o, "taskChannels", taskChannels);
+        put(o, "checkpointEvery", checkpointEvery);
+        put(o, "sampleEvery", sampleEvery);
+        put(o, "logEvery", logEvery);
+        put(o, "seed", seed);
+        put(o, "synthetic", synthetic);
+        if (data != null) {
+            List<String> d = new ArrayList<>();
+            data.forEach(p -> d.add(p.toString()));
+            o.put("data", d);
+        }
+        put(o, "msrsWeak", msrsWeak);
+        put(o, "segmentation", segmentation);
+        return o;
+    }
+
+    private static void put(Map<String, Object> o, String key, Object value) {
+        if (value != null) {
+            o.put(key, value);
+        }
+    }
+
+    private static boolean hasField(Class<?> type, String name) {
+        try {
+            Field f = type.getField(name);
+            return !Modifier.isStatic(f.getModifiers());
+        } catch (NoSuchFieldException e) {
+            return false;
+        }
+    }
+
+    static String camel(String key) {
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char c : key.trim().toCharArray()) {
+            if (c == '-' || c == '_') {
+                up = true;
+            } else {
+                b.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return b.toString();
+    }
+
+    static String kebab(String key) {
+        return key.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+    }
+
+    static JsonObject readConfig(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UserException(file + ": config file not found");
+        }
+        String text = Files.readString(file);
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        try {
+            if (name.endsWith(".json")) {
+                return JsonParser.parseString(text).getAsJsonObject();
+            }
+            Object yaml = new Yaml().load(text);
+            if (yaml == null) {
+                return new JsonObject();
+            }
+            if (!(yaml instanceof Map<?, ?>)) {
+                throw new UserException(file + ": expected a mapping of settings");
+            }
+            return GSON.toJsonTree(yaml).getAsJsonObject();
+        } catch (RuntimeException e) {
+            if (e instanceof UserException u) {
+                throw u;
+            }
+            throw new UserException(file + ": not valid " + (name.endsWith(".json") ? "JSON" : "YAML") + " ("
+                    + e.getMessage() + ")");
+        }
+    }
+
+    private Integer warmup(WarmupTrainer.Config cfg) throws IOException {
         cfg.command = "irfuse " + String.join(" ", CommandLines.current());
-        if (data.isEmpty() && synthetic == 0) {
+        if (cfg.data.isEmpty() && cfg.synthetic == 0) {
             throw new UserException("no training data: give --data DIR (with ir/ and vi/) or --synthetic N");
         }
-        org.irfuse.nn.modules.FusionNetwork.Width.parse(width);
-        List<PairSample> samples = new ArrayList<>(PairDataset.load(data));
-        if (synthetic > 0) {
-            samples.addAll(PairDataset.synthetic(synthetic, 320, 240, seed));
+        org.irfuse.nn.modules.FusionNetwork.Width.parse(cfg.width);
+        List<Path> roots = new ArrayList<>();
+        cfg.data.forEach(d -> roots.add(Path.of(d)));
+        List<PairSample> samples = new ArrayList<>(PairDataset.load(roots));
+        if (cfg.synthetic > 0) {
+            samples.addAll(PairDataset.synthetic(cfg.synthetic, 320, 240, cfg.seed));
         }
         System.err.printf("irfuse train: %d pairs, width %s, %d steps, batch %d, crops %d-%d px%n", samples.size(),
-                width, steps, batch, cfg.minCrop, cfg.maxCrop);
+                cfg.width, cfg.steps, cfg.batch, cfg.minCrop, cfg.maxCrop);
         try (Compute compute = Compute.open(device)) {
             FusionModel model;
-            try (Progress bar = Progress.start("warmup", steps, "step")) {
+            try (Progress bar = Progress.start("warmup", cfg.steps, "step")) {
                 model = WarmupTrainer.run(cfg, samples, new RunFolder(runDir), resume, overwrite, compute,
                         (step, total, values) -> {
                             bar.stepTo(step);
@@ -102,6 +265,76 @@ public final class TrainCommand implements Callable<Integer> {
                     + " parameters, width " + model.card().width + ")");
         }
         return 0;
+    }
+
+    private Integer bilevel(BilevelTrainer.Config cfg) throws IOException {
+        cfg.command = "irfuse " + String.join(" ", CommandLines.current());
+        if (cfg.msrsWeak.isEmpty() && cfg.segmentation.isEmpty() && cfg.synthetic == 0) {
+            throw new UserException("no labelled training data: give --synthetic N, --msrs-weak DIR or "
+                    + "--seg-data ROOT[:SPLIT]");
+        }
+        cfg.validate();
+        ClassPalette palette = cfg.classes == 9 ? ClassPalette.MSRS : ClassPalette.numbered(cfg.classes);
+        List<List<PairSample>> sources = new ArrayList<>();
+        for (String d : cfg.msrsWeak) {
+            sources.add(LabelledPairs.msrsWeak(Path.of(d)));
+        }
+        for (String s : cfg.segmentation) {
+            sources.add(LabelledPairs.segmentation(s, palette));
+        }
+        if (cfg.synthetic > 0) {
+            sources.add(PairDataset.synthetic(cfg.synthetic, 320, 240, cfg.seed));
+        }
+        List<PairSample> train = new ArrayList<>();
+        List<PairSample> upper = new ArrayList<>();
+        for (List<PairSample> source : sources) {
+            BilevelTrainer.Split s = BilevelTrainer.heldOut(source, cfg.upperShare, cfg.seed);
+            train.addAll(s.train());
+            upper.addAll(s.upper());
+        }
+        System.err.printf(Locale.ROOT, "irfuse train --stage bilevel: %d training pairs, %d held out for upper "
+                + "batches; mode %s, aggregation %s, K=%d, width %s, %d steps, crops %d-%d px%n", train.size(),
+                upper.size(), cfg.mode, cfg.aggregation, cfg.upperEvery, cfg.width, cfg.steps, cfg.minCrop,
+                cfg.maxCrop);
+        try (Compute compute = Compute.open(device)) {
+            FusionModel init = null;
+            if (cfg.initModel != null && !cfg.initModel.isBlank()) {
+                init = FusionModel.load(Path.of(cfg.initModel), compute);
+                cfg.width = init.card().width;
+            }
+            BilevelTrainer.Outcome out;
+            Map<String, Object> lastUpper = new LinkedHashMap<>();
+            try (Progress bar = Progress.start("bilevel", cfg.steps, "step")) {
+                out = BilevelTrainer.run(cfg, new BilevelTrainer.Split(train, upper), init, new RunFolder(runDir),
+                        resume, overwrite, compute, (step, total, v) -> {
+                            bar.stepTo(step);
+                            if (v.containsKey("r.D")) {
+                                lastUpper.putAll(v);
+                            }
+                            bar.message(progressLine(v, lastUpper));
+                        });
+            }
+            System.out.println("model saved to " + new RunFolder(runDir).model() + " (" + out.model().card().parameters
+                    + " parameters, width " + out.model().card().width + "); held-out mIoU "
+                    + String.format(Locale.ROOT, "%.4f", (Double) out.evaluation().get("heldout.mIoU")));
+        }
+        return 0;
+    }
+
+    static String progressLine(Map<String, Object> v, Map<String, Object> upper) {
+        String s = String.format(Locale.ROOT, "fus %.3f D %.3f T %.3f", d(v, "loss.fusion"), d(v, "loss.D"),
+                d(v, "loss.T"));
+        if (!upper.isEmpty()) {
+            s += String.format(Locale.ROOT, " | r %.2g/%.2g w %.2f/%.2f |G| %.2g/%.2g", d(upper, "r.D"),
+                    d(upper, "r.T"), d(upper, "weight.D"), d(upper, "weight.T"), d(upper, "gradnorm.D"),
+                    d(upper, "gradnorm.T"));
+        }
+        return s;
+    }
+
+    private static double d(Map<String, Object> m, String key) {
+        Object o = m.get(key);
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     static int[] parseCrop(String s) {

@@ -49,6 +49,27 @@ public final class Gradients {
         return out;
     }
 
+    /**
+     * Copies the current gradients into {@code into} <em>without</em> zeroing the buffers. Only the
+     * {@code release-compat} mode of the bi-level trainer uses it, to reproduce the release's stale buffers.
+     */
+    public static NDList copy(List<Parameter> params, NDManager into) {
+        NDList out = new NDList(params.size());
+        for (Parameter p : params) {
+            NDArray w = p.getArray();
+            if (!w.hasGradient()) {
+                out.add(into.zeros(w.getShape(), w.getDataType()));
+                continue;
+            }
+            try (NDArray g = w.getGradient()) {
+                NDArray c = g.duplicate();
+                c.attach(into);
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
     /** Zeroes every gradient buffer of {@code params}. */
     public static void zero(List<Parameter> params) {
         for (Parameter p : params) {

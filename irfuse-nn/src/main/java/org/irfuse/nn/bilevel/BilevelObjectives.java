@@ -1,0 +1,151 @@
+package org.irfuse.nn.bilevel;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+import org.irfuse.nn.loss.FusionLoss;
+import org.irfuse.nn.modules.FusionNetwork;
+import org.irfuse.nn.modules.PixelDiscriminator;
+import org.irfuse.nn.runtime.Scalars;
+import org.irfuse.nn.task.ColourComposite;
+import org.irfuse.nn.task.SemanticTask;
+
+/**
+ * The objectives of METHOD.md ("Losses"), written once for the trainer, the hypergradient and the tests:
+ *
+ * <ul>
+ *   <li>{@code f_D = L_fus + 0.25·(mean D(Ŷ) − mean D(M))} — lower, discriminator;
+ *   <li>{@code f̃_D = L_fus − 0.5·mean D(Ŷ)} — generator side of the discriminator; {@code F_D} is f̃_D on the
+ *       upper batch;
+ *   <li>{@code f_T = L_task(ω_T; C(Ŷ, V)) − 0.01·mean D(Ŷ)} — lower, task. Its generator side is the same
+ *       expression ({@code f̃_T = f_T}, as in the release, whose task branch uses one loss for both) and
+ *       {@code F_T} is it on the upper batch.
+ * </ul>
+ *
+ * In the lower task objective D's score is detached: it does not depend on ω_T, so this changes neither the
+ * value nor ∇_ω f_T, and it keeps D's gradient buffers untouched by the task's lower update.
+ */
+public final class BilevelObjectives {
+    /** Weight of the critic term in f_D. */
+    public static final double LOWER_D_WEIGHT = 0.25;
+    /** Weight of the adversarial term in f̃_D. */
+    public static final double GENERATOR_D_WEIGHT = 0.5;
+    /** Weight of the adversarial term in f_T. */
+    public static final double TASK_D_WEIGHT = 0.01;
+
+    private final FusionNetwork fusion;
+    private final PixelDiscriminator discriminator;
+    private final SemanticTask task;
+    private final ParameterStore ps;
+
+    public BilevelObjectives(FusionNetwork fusion, PixelDiscriminator discriminator, SemanticTask task,
+            ParameterStore ps) {
+        this.fusion = fusion;
+        this.discriminator = discriminator;
+        this.task = task;
+        this.ps = ps;
+    }
+
+    /** Ŷ = θ(I, Y), differentiable in θ. */
+    public NDArray fused(TrainingBatch b) {
+        return fusion.fuse(ps, b.arrays().infrared(), b.arrays().luminance(), true);
+    }
+
+    /** {@code L_fus(Ŷ) = mean|Ŷ − M| + 1.1·(1 − SSIM(Ŷ, M))}. */
+    public NDArray fusionLoss(NDArray fused, TrainingBatch b) {
+        return FusionLoss.of(fused, b.arrays().target());
+    }
+
+    private NDArray meanScore(NDArray image) {
+        return discriminator.score(ps, image, true).mean();
+    }
+
+    /** {@code f_D = L_fus + 0.25·(mean D(Ŷ) − mean D(M))}. */
+    public NDArray lowerDiscriminator(NDArray fused, TrainingBatch b) {
+        NDArray critic = meanScore(fused).sub(meanScore(b.arrays().target()));
+        return fusionLoss(fused, b).add(critic.mul(Scalars.of(critic, LOWER_D_WEIGHT)));
+    }
+
+    /** {@code f̃_D = L_fus − 0.5·mean D(Ŷ)} (also F_D, on the upper batch). */
+    public NDArray generatorDiscriminator(NDArray fused, TrainingBatch b) {
+        NDArray s = meanScore(fused);
+        return fusionLoss(fused, b).sub(s.mul(Scalars.of(s, GENERATOR_D_WEIGHT)));
+    }
+
+    /** {@code f_T = L_task(C(Ŷ, V)) − 0.01·mean D(Ŷ)} (also f̃_T, and F_T on the upper batch). */
+    public NDArray taskObjective(NDArray fused, TrainingBatch b, boolean detachCritic) {
+        NDArray s = meanScore(fused);
+        if (detachCritic) {
+            s = s.stopGradient();
+        }
+        return taskLoss(fused, b).sub(s.mul(Scalars.of(s, TASK_D_WEIGHT)));
+    }
+
+    /** {@code L_task(ω_T; C(Ŷ, V))} alone. */
+    public NDArray taskLoss(NDArray fused, TrainingBatch b) {
+        NDArray colour = ColourComposite.of(fused, b.arrays().cb(), b.arrays().cr());
+        return task.loss(ps, colour, b.raw(), b.scope(), true);
+    }
+
+    /** Module D of the hypergradient for a (training, upper) pair of batches. */
+    public Hypergradient.Module discriminatorModule(List<Parameter> omega, TrainingBatch train,
+            TrainingBatch upper) {
+        return new Hypergradient.Module() {
+            @Override
+            public String name() {
+                return "D";
+            }
+
+            @Override
+            public List<Parameter> omega() {
+                return omega;
+            }
+
+            @Override
+            public NDArray lower() {
+                return lowerDiscriminator(train.fusedDetached(), train);
+            }
+
+            @Override
+            public NDArray generator() {
+                return generatorDiscriminator(fused(train), train);
+            }
+
+            @Override
+            public NDArray upper() {
+                return generatorDiscriminator(fused(upper), upper);
+            }
+        };
+    }
+
+    /** Module T of the hypergradient for a (training, upper) pair of batches. */
+    public Hypergradient.Module taskModule(List<Parameter> omega, TrainingBatch train, TrainingBatch upper) {
+        return new Hypergradient.Module() {
+            @Override
+            public String name() {
+                return "T";
+            }
+
+            @Override
+            public List<Parameter> omega() {
+                return omega;
+            }
+
+            @Override
+            public NDArray lower() {
+                return taskObjective(train.fusedDetached(), train, true);
+            }
+
+            @Override
+            public NDArray generator() {
+                return taskObjective(fused(train), train, false);
+            }
+
+            @Override
+            public NDArray upper() {
+                return taskObjective(fused(upper), upper, false);
+            }
+        };
+    }
+}

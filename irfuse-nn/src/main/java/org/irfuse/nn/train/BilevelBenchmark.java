@@ -1,0 +1,94 @@
+package org.irfuse.nn.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.irfuse.core.datasets.CropSampler;
+import org.irfuse.core.datasets.PairSample;
+import org.irfuse.nn.model.FusionModel;
+import org.irfuse.nn.modules.FusionNetwork.Width;
+import org.irfuse.nn.modules.PixelDiscriminator;
+import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.task.SegmentationTask;
+
+/**
+ * The cost of the bi-level approximation (issue 4, "Cost"): seconds per training step of the same three networks
+ * on the same batches (same seeds) under three schedules:
+ *
+ * <ul>
+ *   <li>{@code alternating K=1}: plain alternating training — every step one update of ω_D, ω_T and θ, θ on the
+ *       plain gradient ∇_θF_D, ∇_θF_T (no hypergradient);
+ *   <li>{@code bilevel K=1}: the hypergradient on every step (its worst case: three backward passes per module);
+ *   <li>{@code bilevel K}: METHOD.md's schedule, the hypergradient every K-th step.
+ * </ul>
+ *
+ * Each variant starts from the same initial networks; the first {@code warmupSteps} steps are not timed.
+ */
+public final class BilevelBenchmark {
+    /** Timing of one variant. */
+    public record Timing(String name, double medianStep, double meanStep, double medianLowerOnly,
+            double medianUpper, int timedSteps) {
+    }
+
+    private BilevelBenchmark() {
+    }
+
+    public static List<Timing> run(BilevelTrainer.Config base, List<PairSample> train, List<PairSample> upper,
+            int steps, int warmupSteps, Compute compute) {
+        List<Timing> out = new ArrayList<>();
+        out.add(time("alternating K=1", with(base, "alternating", 1), train, upper, steps, warmupSteps, compute));
+        out.add(time("bilevel K=1", with(base, "bilevel", 1), train, upper, steps, warmupSteps, compute));
+        out.add(time("bilevel K=" + base.upperEvery, with(base, "bilevel", base.upperEvery), train, upper, steps,
+                warmupSteps, compute));
+        return out;
+    }
+
+    private static BilevelTrainer.Config with(BilevelTrainer.Config base, String mode, int k) {
+        BilevelTrainer.Config c = new com.google.gson.Gson().fromJson(new com.google.gson.Gson().toJson(base),
+                BilevelTrainer.Config.class);
+        c.mode = mode;
+        c.upperEvery = k;
+        return c;
+    }
+
+    static Timing time(String name, BilevelTrainer.Config cfg, List<PairSample> train, List<PairSample> upper,
+            int steps, int warmupSteps, Compute compute) {
+        Engine.getInstance().setRandomSeed((int) cfg.seed);
+        FusionModel model = FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);
+        PixelDiscriminator disc = new PixelDiscriminator();
+        disc.initialize(compute.root(), DataType.FLOAT32, PixelDiscriminator.initShape());
+        SegmentationTask task = SegmentationTask.initialise(cfg.classes, cfg.taskChannels, compute.root(),
+                DataType.FLOAT32);
+        BilevelTrainer trainer = new BilevelTrainer(cfg, model.network(), disc, task, compute, DataType.FLOAT32);
+        CropSampler sampler = new CropSampler(train, cfg.minCrop, cfg.maxCrop);
+        CropSampler upperSampler = new CropSampler(upper, cfg.minCrop, cfg.maxCrop);
+        LearningRateSchedule us = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
+        LearningRateSchedule ls = LearningRateSchedule.scaled(cfg.lowerLr, cfg.steps);
+        List<Double> all = new ArrayList<>();
+        List<Double> lowerOnly = new ArrayList<>();
+        List<Double> upperSteps = new ArrayList<>();
+        for (long step = 1; step <= steps + warmupSteps; step++) {
+            Map<String, Object> v = trainer.step(step, sampler, upperSampler, us, ls);
+            if (step <= warmupSteps) {
+                continue;
+            }
+            double s = (Double) v.get("step.seconds");
+            all.add(s);
+            (v.containsKey("r.D") ? upperSteps : lowerOnly).add(s);
+        }
+        double mean = all.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        return new Timing(name, median(all), mean, median(lowerOnly), median(upperSteps), all.size());
+    }
+
+    static double median(List<Double> v) {
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,135 @@
+package org.irfuse.nn.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.irfuse.core.datasets.PairDataset;
+import org.irfuse.core.datasets.PairSample;
+import org.irfuse.nn.model.FusionModel;
+import org.irfuse.nn.model.ModelCard;
+import org.irfuse.nn.runtime.Compute;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BilevelTrainerTest {
+    static final List<PairSample> SCENES = PairDataset.synthetic(8, 128, 96, 5);
+
+    static BilevelTrainer.Config tiny(int steps) {
+        BilevelTrainer.Config cfg = new BilevelTrainer.Config();
+        cfg.width = "nano";
+        cfg.taskChannels = 8;
+        cfg.steps = steps;
+        cfg.upperEvery = 2;
+        cfg.batch = 2;
+        cfg.upperBatch = 2;
+        cfg.minCrop = 48;
+        cfg.maxCrop = 64;
+        cfg.lr = 0.05;
+        cfg.lowerLr = 0.05;
+        cfg.logEvery = 1;
+        cfg.sampleEvery = 1000;
+        cfg.checkpointEvery = 1000;
+        cfg.seed = 9;
+        return cfg;
+    }
+
+    static List<JsonObject> log(Path run) throws IOException {
+        List<JsonObject> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("log.jsonl"))) {
+            out.add(JsonParser.parseString(line).getAsJsonObject());
+        }
+        return out;
+    }
+
+    static double mean(List<JsonObject> rows, String key, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += rows.get(i).get(key).getAsDouble();
+        }
+        return s / (to - from);
+    }
+
+    @Test
+    void aShortRunOnSyntheticScenesLowersTheSegmentationAndFusionLosses(@TempDir Path dir) throws IOException {
+        BilevelTrainer.Config cfg = tiny(40);
+        cfg.upperEvery = 3;
+        cfg.minCrop = 32;
+        cfg.maxCrop = 48;
+        cfg.lr = 0.04;
+        cfg.upperClip = 2;
+        BilevelTrainer.Split split = BilevelTrainer.heldOut(SCENES, 0.25, cfg.seed);
+        assertEquals(2, split.upper().size());
+        try (Compute compute = Compute.cpu()) {
+            BilevelTrainer.Outcome out = BilevelTrainer.run(cfg, split, null, new RunFolder(dir), false, false,
+                    compute, null);
+            List<JsonObject> rows = log(dir);
+            assertEquals(40, rows.size());
+            double taskFirst = mean(rows, "loss.T", 0, 10);
+            double taskLast = mean(rows, "loss.T", 30, 40);
+            double fusionFirst = mean(rows, "loss.fusion", 0, 10);
+            double fusionLast = mean(rows, "loss.fusion", 30, 40);
+            System.out.printf("short bi-level run: loss.T %.4f -> %.4f, loss.fusion %.4f -> %.4f, held-out mIoU "
+                    + "%.4f%n", taskFirst, taskLast, fusionFirst, fusionLast, out.evaluation().get("heldout.mIoU"));
+            assertTrue(taskLast < 0.8 * taskFirst, "segmentation loss " + taskFirst + " -> " + taskLast);
+            assertTrue(fusionLast < 0.9 * fusionFirst, "fusion loss " + fusionFirst + " -> " + fusionLast);
+            // Upper steps log every quantity the report reads.
+            JsonObject upper = rows.get(2);
+            for (String key : List.of("step", "stage", "lr", "loss.fusion", "loss.D", "loss.T", "loss.upper.D",
+                    "loss.upper.T", "r.D", "r.T", "weight.D", "weight.T", "gradnorm.D", "gradnorm.T",
+                    "gradnorm.agg")) {
+                assertTrue(upper.has(key), "upper-step log lacks " + key);
+            }
+            assertEquals("bilevel", upper.get("stage").getAsString());
+            ModelCard card = FusionModel.load(dir.resolve("model"), compute).card();
+            assertEquals("bilevel", card.stage);
+            assertEquals(40, card.trainingSteps);
+            assertTrue(Files.isRegularFile(dir.resolve("task.params")));
+            assertTrue(Files.isRegularFile(dir.resolve("evaluation.json")));
+        }
+    }
+
+    static byte[] checkpointParameters(Path run) throws IOException {
+        byte[] all = Files.readAllBytes(run.resolve("checkpoint.bin"));
+        // Skip magic, version and step: the rest is every network's parameters and every optimizer's state.
+        return java.util.Arrays.copyOfRange(all, 16, all.length);
+    }
+
+    @Test
+    void resumingAfterAKillGivesTheSameResultAsAnUninterruptedRun(@TempDir Path dir) throws IOException {
+        BilevelTrainer.Config cfg = tiny(12);
+        cfg.upperEvery = 3;
+        cfg.checkpointEvery = 4;
+        cfg.aggregation = "random";
+        cfg.minCrop = 24;
+        cfg.maxCrop = 32;
+        BilevelTrainer.Split split = BilevelTrainer.heldOut(SCENES, 0.25, cfg.seed);
+        Path whole = dir.resolve("whole");
+        Path killed = dir.resolve("killed");
+        try (Compute compute = Compute.cpu()) {
+            BilevelTrainer.run(cfg, split, null, new RunFolder(whole), false, false, compute, null);
+        }
+        try (Compute compute = Compute.cpu()) {
+            assertThrows(IllegalStateException.class, () -> BilevelTrainer.run(cfg, split, null,
+                    new RunFolder(killed), false, false, compute, (step, total, values) -> {
+                        if (step == 10) {
+                            throw new IllegalStateException("killed after step 10 (last checkpoint: step 8)");
+                        }
+                    }));
+        }
+        try (Compute compute = Compute.cpu()) {
+            BilevelTrainer.run(cfg, split, null, new RunFolder(killed), true, false, compute, null);
+        }
+        assertArrayEquals(checkpointParameters(whole), checkpointParameters(killed),
+                "parameters and optimizer state after resume differ from the uninterrupted run");
+        assertEquals(Files.readAllLines(whole.resolve("log.jsonl")), Files.readAllLines(killed.resolve("log.jsonl")));
+    }
+}
