@@ -27,9 +27,9 @@ import org.irfuse.nn.optim.Optimizer;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.runtime.Gradients;
 import org.irfuse.nn.train.BatchArrays;
-import org.irfuse.nn.train.Checkpoint;
 import org.irfuse.nn.train.LearningRateSchedule;
 import org.irfuse.nn.train.RunFolder;
+import org.irfuse.nn.train.TrainingSession;
 
 /**
  * Trains a detector on one kind of image ({@link DetectorInput}: fused, infrared or visible) of a box-labelled
@@ -60,11 +60,6 @@ public final class DetectorTrainer {
         public String command = "";
     }
 
-    /** Called after every step with the values just computed (for progress lines). */
-    public interface Listener {
-        void onStep(long step, long total, Map<String, Object> values);
-    }
-
     private DetectorTrainer() {
     }
 
@@ -73,18 +68,14 @@ public final class DetectorTrainer {
      * for the input, each with its boxes) and saves the detector in the run folder.
      */
     public static DetectorModel run(Config cfg, List<PairSample> samples, RunFolder run, boolean resume,
-            boolean overwrite, Compute compute, Listener listener) throws IOException {
+            boolean overwrite, Compute compute, TrainingSession.Listener listener) throws IOException {
         DetectorInput input = DetectorInput.parse(cfg.input);
         for (PairSample s : samples) {
             if (!s.hasBoxes()) {
                 throw new IllegalArgumentException(s.name() + ": training a detector needs boxes for every sample");
             }
         }
-        if (!(resume && run.hasCheckpoint())) {
-            run.startFresh(overwrite);
-        }
-        run.writeConfig(cfg);
-        Engine.getInstance().setRandomSeed((int) cfg.seed);
+        TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, cfg.steps, resume, overwrite);
         DetectorModel model = DetectorModel.initialise(cfg.classes, cfg.width, cfg.levels, input, compute);
         DetectionTask task = new DetectionTask(model.network());
         List<Parameter> params = new ArrayList<>();
@@ -94,11 +85,7 @@ public final class DetectorTrainer {
         Adam adam = new Adam(compute.root(), cfg.weightDecay);
         Map<String, Block> blocks = Map.of("detector", model.network());
         Map<String, Optimizer> optimizers = Map.of("detector", adam);
-        long start = 0;
-        if (resume && run.hasCheckpoint()) {
-            start = Checkpoint.restore(run.checkpoint(), compute.root(), blocks, optimizers, DataType.FLOAT32);
-            run.truncateLogAfter(start);
-        }
+        long start = session.restore(compute, blocks, optimizers);
         CropSampler sampler = new CropSampler(samples, cfg.minCrop, cfg.maxCrop);
         LearningRateSchedule schedule = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
         long t0 = System.nanoTime();
@@ -130,15 +117,7 @@ public final class DetectorTrainer {
                 adam.step(params, grads, lr);
             }
             values.put("seconds", (System.nanoTime() - t0) / 1e9);
-            if (step % cfg.logEvery == 0 || step == cfg.steps) {
-                run.appendLog(values);
-            }
-            if (step % cfg.checkpointEvery == 0 || step == cfg.steps) {
-                Checkpoint.save(run.checkpoint(), step, blocks, optimizers);
-            }
-            if (listener != null) {
-                listener.onStep(step, cfg.steps, values);
-            }
+            session.endStep(step, values, step % cfg.logEvery == 0, cfg.checkpointEvery, listener);
         }
         model.card().stage = "detector";
         model.card().trainingSteps = cfg.steps;

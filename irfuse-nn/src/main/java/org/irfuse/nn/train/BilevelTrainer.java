@@ -127,9 +127,6 @@ public final class BilevelTrainer {
     }
 
     /** Called after every step with the values of that step (for progress lines). */
-    public interface Listener {
-        void onStep(long step, long total, Map<String, Object> values);
-    }
 
     /** What a lower step did: the loss values before the updates. */
     public record LowerResult(double fusionLoss, double discriminatorLoss, double taskLoss) {
@@ -390,13 +387,9 @@ public final class BilevelTrainer {
      * @param init the warm-start model, or null for θ from scratch
      */
     public static Outcome run(Config cfg, Split data, FusionModel init, RunFolder run, boolean resume,
-            boolean overwrite, Compute compute, Listener listener) throws IOException {
+            boolean overwrite, Compute compute, TrainingSession.Listener listener) throws IOException {
         cfg.validate();
-        if (!(resume && run.hasCheckpoint())) {
-            run.startFresh(overwrite);
-        }
-        run.writeConfig(cfg);
-        Engine.getInstance().setRandomSeed((int) cfg.seed);
+        TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, cfg.steps, resume, overwrite);
         FusionModel model = init != null ? init
                 : FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);
         PixelDiscriminator disc = new PixelDiscriminator();
@@ -413,11 +406,7 @@ public final class BilevelTrainer {
         optimizers.put("upper", trainer.upperOptimizer);
         optimizers.put("lower.D", trainer.discriminatorOptimizer);
         optimizers.put("lower.T", trainer.taskOptimizer);
-        long start = 0;
-        if (resume && run.hasCheckpoint()) {
-            start = Checkpoint.restore(run.checkpoint(), compute.root(), blocks, optimizers, DataType.FLOAT32);
-            run.truncateLogAfter(start);
-        }
+        long start = session.restore(compute, blocks, optimizers);
         CropSampler sampler = new CropSampler(data.train(), cfg.minCrop, cfg.maxCrop);
         CropSampler upperSampler = new CropSampler(data.upper(), cfg.minCrop, cfg.maxCrop);
         LearningRateSchedule upperSchedule = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
@@ -425,20 +414,14 @@ public final class BilevelTrainer {
         List<PairSample> previews = data.upper().subList(0, Math.min(2, data.upper().size()));
         for (long step = start + 1; step <= cfg.steps; step++) {
             Map<String, Object> values = trainer.step(step, sampler, upperSampler, upperSchedule, lowerSchedule);
-            if (step % cfg.upperEvery == 0 || step % cfg.logEvery == 0 || step == cfg.steps) {
-                Map<String, Object> logged = new LinkedHashMap<>(values);
-                logged.remove("step.seconds");
-                run.appendLog(logged);
-            }
             if (step % cfg.sampleEvery == 0 || step == cfg.steps) {
                 WarmupTrainer.writeSamples(run, step, previews, model, compute);
             }
-            if (step % cfg.checkpointEvery == 0 || step == cfg.steps) {
-                Checkpoint.save(run.checkpoint(), step, blocks, optimizers);
-            }
-            if (listener != null) {
-                listener.onStep(step, cfg.steps, values);
-            }
+            // Wall-clock times stay out of the log so a resumed run's log equals an uninterrupted one's.
+            Map<String, Object> logged = new LinkedHashMap<>(values);
+            logged.remove("step.seconds");
+            session.endStep(step, logged, step % cfg.upperEvery == 0 || step % cfg.logEvery == 0,
+                    cfg.checkpointEvery, listener);
         }
         Map<String, Object> evaluation = trainer.evaluate(data.upper());
         AtomicFiles.writeString(run.dir().resolve("evaluation.json"), true,

@@ -51,23 +51,13 @@ public final class WarmupTrainer {
         public String command = "";
     }
 
-    /** Called after every step with the values just logged (for progress lines). */
-    public interface Listener {
-        void onStep(long step, long total, Map<String, Object> values);
-    }
-
     private WarmupTrainer() {
     }
 
     /** Runs (or resumes) a warm start and saves the final model in the run folder. */
     public static FusionModel run(Config cfg, List<PairSample> samples, RunFolder run, boolean resume,
-            boolean overwrite, Compute compute, Listener listener) throws IOException {
-        if (!(resume && run.hasCheckpoint())) {
-            run.startFresh(overwrite);
-        }
-        run.writeConfig(cfg);
-        // Seeded initial weights: the same config gives the same run (and the resume test can compare runs).
-        Engine.getInstance().setRandomSeed((int) cfg.seed);
+            boolean overwrite, Compute compute, TrainingSession.Listener listener) throws IOException {
+        TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, cfg.steps, resume, overwrite);
         FusionModel model = FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);
         List<Parameter> params = new ArrayList<>();
         for (Pair<String, Parameter> p : model.network().getParameters()) {
@@ -76,11 +66,7 @@ public final class WarmupTrainer {
         Adam adam = new Adam(compute.root(), 0);
         Map<String, Block> blocks = Map.of("fusion", model.network());
         Map<String, Optimizer> optimizers = Map.of("fusion", adam);
-        long start = 0;
-        if (resume && run.hasCheckpoint()) {
-            start = Checkpoint.restore(run.checkpoint(), compute.root(), blocks, optimizers, DataType.FLOAT32);
-            run.truncateLogAfter(start);
-        }
+        long start = session.restore(compute, blocks, optimizers);
         CropSampler sampler = new CropSampler(samples, cfg.minCrop, cfg.maxCrop);
         LearningRateSchedule schedule = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
         List<PairSample> previews = samples.subList(0, Math.min(2, samples.size()));
@@ -109,18 +95,10 @@ public final class WarmupTrainer {
             values.put("lr", lr);
             values.put("loss.fusion", loss);
             values.put("seconds", (System.nanoTime() - t0) / 1e9);
-            if (step % cfg.logEvery == 0 || step == cfg.steps) {
-                run.appendLog(values);
-            }
             if (step % cfg.sampleEvery == 0 || step == cfg.steps) {
                 writeSamples(run, step, previews, model, compute);
             }
-            if (step % cfg.checkpointEvery == 0 || step == cfg.steps) {
-                Checkpoint.save(run.checkpoint(), step, blocks, optimizers);
-            }
-            if (listener != null) {
-                listener.onStep(step, cfg.steps, values);
-            }
+            session.endStep(step, values, step % cfg.logEvery == 0, cfg.checkpointEvery, listener);
         }
         model.card().stage = "warmup";
         model.card().trainingSteps = cfg.steps;

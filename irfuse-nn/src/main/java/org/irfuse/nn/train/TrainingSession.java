@@ -1,0 +1,87 @@
+package org.irfuse.nn.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import java.io.IOException;
+import java.util.Map;
+import org.irfuse.nn.optim.Optimizer;
+import org.irfuse.nn.runtime.Compute;
+
+/**
+ * The life cycle every trainer shares (warm start, bi-level, detector): open the run folder fresh or resume it,
+ * record the config, seed the initial weights, restore the last checkpoint, then after each step log, checkpoint
+ * and report progress. Batches come from per-step seeds, so a resumed run continues exactly like an uninterrupted
+ * one; keeping this in one place keeps that guarantee the same for every trainer.
+ */
+public final class TrainingSession {
+    /** Progress of a run: called after every step with the values of that step. */
+    public interface Listener {
+        void onStep(long step, long total, Map<String, Object> values);
+    }
+
+    private final RunFolder run;
+    private final boolean resuming;
+    private final long totalSteps;
+    private Map<String, Block> blocks = Map.of();
+    private Map<String, Optimizer> optimizers = Map.of();
+
+    private TrainingSession(RunFolder run, boolean resuming, long totalSteps) {
+        this.run = run;
+        this.resuming = resuming;
+        this.totalSteps = totalSteps;
+    }
+
+    /**
+     * Opens a run: resumes when {@code resume} and a checkpoint exists, else starts fresh (refusing a folder that
+     * holds a run unless {@code overwrite}); writes the config and seeds the engine so initial weights repeat.
+     */
+    public static TrainingSession open(RunFolder run, Object config, long seed, long totalSteps, boolean resume,
+            boolean overwrite) throws IOException {
+        boolean resuming = resume && run.hasCheckpoint();
+        if (!resuming) {
+            run.startFresh(overwrite);
+        }
+        run.writeConfig(config);
+        Engine.getInstance().setRandomSeed((int) seed);
+        return new TrainingSession(run, resuming, totalSteps);
+    }
+
+    public RunFolder run() {
+        return run;
+    }
+
+    /**
+     * Names what a checkpoint holds and, when resuming, restores it in place (dropping log lines written after
+     * it). Returns the last completed step (0 for a fresh run).
+     */
+    public long restore(Compute compute, Map<String, Block> checkpointBlocks,
+            Map<String, Optimizer> checkpointOptimizers) throws IOException {
+        this.blocks = checkpointBlocks;
+        this.optimizers = checkpointOptimizers;
+        if (!resuming) {
+            return 0;
+        }
+        long step = Checkpoint.restore(run.checkpoint(), compute.root(), blocks, optimizers, DataType.FLOAT32);
+        run.truncateLogAfter(step);
+        return step;
+    }
+
+    /**
+     * Ends a step: appends {@code values} to the log when {@code log} (and always at the last step), saves a
+     * checkpoint every {@code checkpointEvery} steps and at the last step, then tells the listener.
+     */
+    public void endStep(long step, Map<String, Object> values, boolean log, int checkpointEvery, Listener listener)
+            throws IOException {
+        boolean last = step == totalSteps;
+        if (log || last) {
+            run.appendLog(values);
+        }
+        if (step % checkpointEvery == 0 || last) {
+            Checkpoint.save(run.checkpoint(), step, blocks, optimizers);
+        }
+        if (listener != null) {
+            listener.onStep(step, totalSteps, values);
+        }
+    }
+}
