@@ -32,26 +32,15 @@ public final class Gradients {
      * buffers. A parameter that received no gradient gives zeros of its shape.
      */
     public static NDList takeAndZero(List<Parameter> params, NDManager into) {
-        NDList out = new NDList(params.size());
-        for (Parameter p : params) {
-            NDArray w = p.getArray();
-            if (!w.hasGradient()) {
-                out.add(into.zeros(w.getShape(), w.getDataType()));
-                continue;
-            }
-            try (NDArray g = w.getGradient()) {
-                NDArray copy = g.duplicate();
-                copy.attach(into);
-                out.add(copy);
-                g.subi(g);
-            }
-        }
+        NDList out = copy(params, into);
+        zero(params);
         return out;
     }
 
     /**
-     * Copies the current gradients into {@code into} <em>without</em> zeroing the buffers. Only the
-     * {@code release-compat} mode of the bi-level trainer uses it, to reproduce the release's stale buffers.
+     * Copies the current gradients into {@code into} <em>without</em> zeroing the buffers. Trainers use
+     * {@link #takeAndZero}; on its own this serves the {@code release-compat} mode of the bi-level trainer, which
+     * reproduces the release's stale buffers.
      */
     public static NDList copy(List<Parameter> params, NDManager into) {
         NDList out = new NDList(params.size());
