@@ -77,7 +77,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "or alternating (no hypergradient)") String mode;
     @Option(names = "--upper-clip", description = "bilevel: clip the upper gradient to this norm (0: off)")
     Double upperClip;
+    @Option(names = "--task", description = "bilevel: the semantic module, segmentation (default) or detection "
+            + "(needs boxes: --synthetic or --msrs-weak)") String task;
     @Option(names = "--classes", description = "bilevel: segmentation classes (9 for MSRS/MFNet)") Integer classes;
+    @Option(names = "--detection-classes", description = "bilevel: detection classes (3 for MSRS)")
+    Integer detectionClasses;
     @Option(names = "--task-channels", description = "bilevel: width of the segmentation network") Integer taskChannels;
     @Option(names = "--checkpoint-every") Integer checkpointEvery;
     @Option(names = "--sample-every") Integer sampleEvery;
@@ -159,7 +163,9 @@ public final class TrainCommand implements Callable<Integer> {
         put(o, "aggregation", aggregation);
         put(o, "mode", mode);
         put(o, "upperClip", upperClip);
+        put(o, "task", task);
         put(o, "classes", classes);
+        put(o, "detectionClasses", detectionClasses);
         put(o, "taskChannels", taskChannels);
         put(o, "checkpointEvery", checkpointEvery);
         put(o, "sampleEvery", sampleEvery);

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.irfuse.core.detection.YoloLabels;
 import org.irfuse.core.image.Image;
 import org.irfuse.core.image.ImageFormatException;
 import org.irfuse.core.image.ImageReader;
@@ -50,7 +51,8 @@ public final class LabelledPairs {
                 throw new IOException(file + ": missing box file for pair " + id);
             }
             LabelMap labels = WeakBoxLabels.fromMsrsYolo(file, s.width(), s.height());
-            out.add(s.withTruth(labels.classes(), null));
+            // The boxes stay too, so the same pairs serve detection as the semantic task.
+            out.add(s.withTruth(labels.classes(), YoloLabels.read(file, s.width(), s.height())));
         }
         return out;
     }

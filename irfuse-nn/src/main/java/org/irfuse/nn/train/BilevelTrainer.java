@@ -42,6 +42,13 @@ import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.runtime.Gradients;
 import org.irfuse.nn.task.ColourComposite;
 import org.irfuse.nn.task.SegmentationTask;
+import org.irfuse.nn.task.SemanticTask;
+import org.irfuse.nn.detection.DetectionTask;
+import org.irfuse.nn.detection.Detector;
+import org.irfuse.nn.detection.FcosDecoder;
+import org.irfuse.core.detection.DetectionEvaluator;
+import org.irfuse.core.image.Image;
+import org.irfuse.core.image.YCbCr;
 
 /**
  * Bi-level dynamic learning (METHOD.md, Schedule 2–4): every step one lower update of the discriminator ω_D on
@@ -65,7 +72,14 @@ public final class BilevelTrainer {
         public String width = Width.LITE.id();
         /** Warm-start model folder for θ; null or empty: θ starts from scratch. */
         public String initModel;
+        /**
+         * The lower-level semantic module ω_T: {@code segmentation} (the light segmenter, {@link #classes} classes)
+         * or {@code detection} (the FCOS-style detector, {@link #detectionClasses} classes, trained on boxes).
+         */
+        public String task = "segmentation";
         public int classes = 9;
+        /** Detection classes when {@link #task} is {@code detection} (MSRS: person, bicycle, car). */
+        public int detectionClasses = 3;
         /** First-level width of the segmentation network. */
         public int taskChannels = 16;
         /** Pair folders (ir/, vi/, det_labels/fusion/) given weak labels from their boxes. */
@@ -112,6 +126,9 @@ public final class BilevelTrainer {
             require(batch >= 1 && upperBatch >= 1, "batch sizes must be at least 1");
             require(minCrop >= 8 && maxCrop >= minCrop, "crop range must satisfy 8 <= min <= max");
             require(classes >= 2, "classes must be at least 2");
+            require(task.equals("segmentation") || task.equals("detection"),
+                    "task must be segmentation or detection, got '" + task + "'");
+            require(detectionClasses >= 1, "detection-classes must be at least 1");
             require(taskChannels >= 2, "task-channels must be at least 2");
             require(upperShare > 0 && upperShare < 1, "upper-share must be between 0 and 1");
             require(lr > 0 && lowerLr > 0, "learning rates must be positive");
@@ -142,7 +159,7 @@ public final class BilevelTrainer {
     private final DataType dataType;
     private final FusionNetwork fusion;
     private final PixelDiscriminator discriminator;
-    private final SegmentationTask task;
+    private final SemanticTask task;
     private final BilevelObjectives objectives;
     private final Hypergradient.Mode mode;
     private final Aggregation aggregation;
@@ -155,7 +172,7 @@ public final class BilevelTrainer {
     private final Sgd taskOptimizer;
 
     /** A trainer over given, initialised networks (tests build float64 ones). */
-    public BilevelTrainer(Config cfg, FusionNetwork fusion, PixelDiscriminator discriminator, SegmentationTask task,
+    public BilevelTrainer(Config cfg, FusionNetwork fusion, PixelDiscriminator discriminator, SemanticTask task,
             Compute compute, DataType dataType) {
         cfg.validate();
         this.cfg = cfg;
@@ -214,7 +231,7 @@ public final class BilevelTrainer {
         return discriminator;
     }
 
-    public SegmentationTask task() {
+    public SemanticTask task() {
         return task;
     }
 
@@ -394,8 +411,7 @@ public final class BilevelTrainer {
                 : FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);
         PixelDiscriminator disc = new PixelDiscriminator();
         disc.initialize(compute.root(), DataType.FLOAT32, PixelDiscriminator.initShape());
-        SegmentationTask task = SegmentationTask.initialise(cfg.classes, cfg.taskChannels, compute.root(),
-                DataType.FLOAT32);
+        SemanticTask task = newTask(cfg, data, compute);
         BilevelTrainer trainer = new BilevelTrainer(cfg, model.network(), disc, task, compute, DataType.FLOAT32);
 
         Map<String, Block> blocks = new LinkedHashMap<>();
@@ -435,10 +451,10 @@ public final class BilevelTrainer {
         model.card().trainingData = describeData(cfg);
         model.card().command = cfg.command;
         model.card().date = LocalDate.now().toString();
-        model.card().notes = String.format(Locale.ROOT, "bi-level (%s, aggregation %s, K=%d) over %s; held-out "
-                + "mIoU of its %d-class segmenter %.4f on %d images", cfg.mode, cfg.aggregation, cfg.upperEvery,
-                init == null ? "a network trained from scratch" : "the warm-start model " + cfg.initModel,
-                cfg.classes, (Double) evaluation.get("heldout.mIoU"), data.upper().size());
+        model.card().notes = String.format(Locale.ROOT, "bi-level (%s, aggregation %s, K=%d, task %s) over %s; "
+                + "held-out scores of its lower-level task network on %d images: %s", cfg.mode, cfg.aggregation,
+                cfg.upperEvery, cfg.task, init == null ? "a network trained from scratch"
+                        : "the warm-start model " + cfg.initModel, data.upper().size(), taskScores(evaluation));
         model.save(run.model(), true);
         return new Outcome(model, evaluation);
     }
@@ -465,14 +481,46 @@ public final class BilevelTrainer {
         });
     }
 
+    /** The configured lower-level task, checking that the data carries its kind of ground truth. */
+    static SemanticTask newTask(Config cfg, Split data, Compute compute) {
+        if (cfg.task.equals("detection")) {
+            for (PairSample s : data.train()) {
+                if (!s.hasBoxes()) {
+                    throw new IllegalArgumentException(s.name() + ": detection as the task needs boxes for every "
+                            + "pair (use --synthetic or --msrs-weak; segmentation datasets carry no boxes)");
+                }
+            }
+            return DetectionTask.initialise(cfg.detectionClasses, DETECTOR_WIDTH, DETECTOR_LEVELS, compute,
+                    DataType.FLOAT32);
+        }
+        return SegmentationTask.initialise(cfg.classes, cfg.taskChannels, compute.root(), DataType.FLOAT32);
+    }
+
+    /** Base width and pyramid levels of the detector used as the lower-level task (the detector's defaults). */
+    static final int DETECTOR_WIDTH = 16;
+    static final int DETECTOR_LEVELS = 3;
+
+    static String taskScores(Map<String, Object> evaluation) {
+        if (evaluation.containsKey("heldout.mAP50")) {
+            return String.format(Locale.ROOT, "mAP@0.5 %.4f, mAP@0.5:0.95 %.4f (VOC all-point)",
+                    (Double) evaluation.get("heldout.mAP50"), (Double) evaluation.get("heldout.mAP50to95"));
+        }
+        return String.format(Locale.ROOT, "mIoU %.4f", (Double) evaluation.get("heldout.mIoU"));
+    }
+
     /**
-     * Fuses each whole sample (halo-tiled {@link Fuser}), segments its colour composite, and reports the mean
-     * fusion loss and the segmentation scores of one confusion matrix over all of them (classes that never occur
-     * count as 0, as the MFNet papers compute mIoU).
+     * Fuses each whole sample (halo-tiled {@link Fuser}), runs the task network on its colour composite, and
+     * reports the mean fusion loss with the task's scores: for segmentation one confusion matrix over all samples
+     * (classes that never occur count as 0, as the MFNet papers compute mIoU); for detection mAP@0.5 and
+     * mAP@0.5:0.95 against the samples' boxes.
      */
     public Map<String, Object> evaluate(List<PairSample> samples) {
+        if (task instanceof DetectionTask detection) {
+            return evaluateDetection(samples, detection);
+        }
+        SegmentationTask segmentation = (SegmentationTask) task;
         Fuser fuser = new Fuser(fusion, compute);
-        ConfusionMatrix matrix = new ConfusionMatrix(task.network().classes());
+        ConfusionMatrix matrix = new ConfusionMatrix(segmentation.network().classes());
         double fusionLoss = 0;
         for (PairSample s : samples) {
             float[] fused = fuser.fuseLuminance(s.ir(), s.y(), s.width(), s.height());
@@ -484,7 +532,7 @@ public final class BilevelTrainer {
                 NDArray colour = ColourComposite.of(y, scope.create(s.cb(), shape).toType(dataType, false),
                         scope.create(s.cr(), shape).toType(dataType, false));
                 if (s.hasLabels()) {
-                    matrix.add(s.labels(), task.predict(compute.parameters(), colour));
+                    matrix.add(s.labels(), segmentation.predict(compute.parameters(), colour));
                 }
             }
         }
@@ -495,6 +543,30 @@ public final class BilevelTrainer {
         out.put("heldout.mIoU", m.meanIou());
         out.put("heldout.pixelAccuracy", m.pixelAccuracy());
         out.put("heldout.IoU", m.iou());
+        return out;
+    }
+
+    private Map<String, Object> evaluateDetection(List<PairSample> samples, DetectionTask detection) {
+        Fuser fuser = new Fuser(fusion, compute);
+        Detector detector = new Detector(detection.detector(), compute, FcosDecoder.Settings.defaults());
+        DetectionEvaluator evaluator = new DetectionEvaluator(detection.detector().numClasses());
+        double fusionLoss = 0;
+        for (PairSample s : samples) {
+            float[] fused = fuser.fuseLuminance(s.ir(), s.y(), s.width(), s.height());
+            try (NDManager scope = compute.newStep()) {
+                Shape shape = new Shape(1, 1, s.height(), s.width());
+                fusionLoss += scalar(FusionLoss.of(scope.create(fused, shape).toType(dataType, false),
+                        scope.create(s.target(), shape).toType(dataType, false)));
+            }
+            Image colour = YCbCr.merge(s.width(), s.height(), fused, s.cb(), s.cr());
+            evaluator.add(s.name(), s.hasBoxes() ? s.boxes() : List.of(), detector.detect(colour));
+        }
+        DetectionEvaluator.Result r = evaluator.evaluate();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("heldout.images", samples.size());
+        out.put("heldout.loss.fusion", fusionLoss / Math.max(1, samples.size()));
+        out.put("heldout.mAP50", r.map50(false));
+        out.put("heldout.mAP50to95", r.map50to95(false));
         return out;
     }
 }

@@ -64,7 +64,7 @@ class HypergradientTest {
         NDArray task(TrainingBatch b) {
             NDArray y = fused(b);
             NDArray colour = ColourComposite.of(y, b.arrays().cb(), b.arrays().cr());
-            NDArray logits = sys.trainer.task().network().logits(ps, colour, true);
+            NDArray logits = ((SegmentationTask) sys.trainer.task()).network().logits(ps, colour, true);
             NDArray labels = b.scope().create(b.raw().labels(),
                     new ai.djl.ndarray.types.Shape(b.raw().size(), b.raw().height(), b.raw().width()))
                     .toType(ai.djl.ndarray.types.DataType.INT64, false);

@@ -97,6 +97,48 @@ class BilevelTrainerTest {
         }
     }
 
+    @Test
+    void detectionIsTheSemanticTaskThroughTheSameTrainer(@TempDir Path dir) throws IOException {
+        BilevelTrainer.Config cfg = tiny(30);
+        cfg.task = "detection";
+        cfg.upperEvery = 3;
+        cfg.minCrop = 64;
+        cfg.maxCrop = 64;
+        cfg.lr = 0.02;
+        cfg.lowerLr = 0.05;
+        cfg.upperClip = 2;
+        BilevelTrainer.Split split = BilevelTrainer.heldOut(SCENES, 0.25, cfg.seed);
+        try (Compute compute = Compute.cpu()) {
+            BilevelTrainer.Outcome out = BilevelTrainer.run(cfg, split, null, new RunFolder(dir), false, false,
+                    compute, null);
+            assertTrue(out.model().card().notes.contains("task detection"), out.model().card().notes);
+            List<JsonObject> rows = log(dir);
+            for (JsonObject r : rows) {
+                assertTrue(Double.isFinite(r.get("loss.T").getAsDouble()), "finite task loss " + r);
+            }
+            double first = mean(rows, "loss.T", 0, 6);
+            double last = mean(rows, "loss.T", 24, 30);
+            assertTrue(last < first, "detection loss " + first + " -> " + last);
+            assertTrue(rows.get(2).has("r.T") && Double.isFinite(rows.get(2).get("r.T").getAsDouble()));
+            double map = (Double) out.evaluation().get("heldout.mAP50");
+            assertTrue(map >= 0 && map <= 1, "held-out mAP@0.5 " + map);
+        }
+        // Pairs without boxes cannot train a detector: refused with the pair named.
+        BilevelTrainer.Config seg = tiny(2);
+        seg.task = "detection";
+        List<PairSample> noBoxes = new ArrayList<>();
+        for (PairSample p : SCENES) {
+            noBoxes.add(p.withTruth(p.labels(), null));
+        }
+        try (Compute compute = Compute.cpu()) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> BilevelTrainer.run(seg,
+                            BilevelTrainer.heldOut(noBoxes, 0.25, 1), null, new RunFolder(dir.resolve("x")), false,
+                            false, compute, null));
+            assertTrue(e.getMessage().contains("synthetic/"), e.getMessage());
+        }
+    }
+
     static byte[] checkpointParameters(Path run) throws IOException {
         byte[] all = Files.readAllBytes(run.resolve("checkpoint.bin"));
         // Skip magic, version and step: the rest is every network's parameters and every optimizer's state.
