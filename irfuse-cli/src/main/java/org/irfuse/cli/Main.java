@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Infrared/visible image fusion trained for what comes after it.",
         subcommands = {FuseCommand.class, TrainCommand.class, EvalCommand.class, DetectCommand.class,
             TrainDetectorCommand.class, ReportCommand.class, SampleCommand.class, BenchCommand.class,
-            BenchDetectorCommand.class, BenchBilevelCommand.class, CommandLine.HelpCommand.class})
+            BenchDetectorCommand.class, BenchBilevelCommand.class, BenchMetricsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
