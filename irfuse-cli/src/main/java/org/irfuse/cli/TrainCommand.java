@@ -59,7 +59,8 @@ public final class TrainCommand implements Callable<Integer> {
     List<String> segmentation;
 
     @Option(names = "--width", description = "network width: paper (64/32), lite (32/16), nano (16/8)") String width;
-    @Option(names = "--init-model", paramLabel = "DIR", description = "bilevel: warm-start model folder for θ")
+    @Option(names = "--init-model", paramLabel = "DIR", description = "start θ from this saved model (bilevel: the "
+            + "warm-start model; warmup: fine-tune or continue a model, whose width is used)")
     String initModel;
     @Option(names = "--steps") Integer steps;
     @Option(names = "--batch") Integer batch;

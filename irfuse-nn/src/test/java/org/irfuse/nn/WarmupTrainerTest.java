@@ -1,6 +1,5 @@
 package org.irfuse.nn;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,13 +60,34 @@ class WarmupTrainerTest {
     }
 
     @Test
+    void aWarmStartCanContinueFromASavedModel() throws Exception {
+        List<PairSample> data = PairDataset.synthetic(3, 80, 64, 6);
+        try (Compute c = Compute.cpu()) {
+            RunFolder first = new RunFolder(dir.resolve("first"));
+            WarmupTrainer.run(config(30), data, first, false, false, c, null);
+            double trained = meanLoss(first.log(), 21, 30);
+            double scratch = meanLoss(first.log(), 1, 3);
+            WarmupTrainer.Config more = config(3);
+            more.width = "lite";
+            more.initModel = first.model().toString();
+            RunFolder second = new RunFolder(dir.resolve("second"));
+            FusionModel m = WarmupTrainer.run(more, data, second, false, false, c, null);
+            assertEquals("nano", m.card().width, "the saved model's width is used");
+            double continued = meanLoss(second.log(), 1, 3);
+            assertTrue(Math.abs(continued - trained) < Math.abs(continued - scratch),
+                    "continued run starts near the trained loss " + trained + ", not " + scratch + ": " + continued);
+            assertTrue(m.card().notes.contains("continued from"));
+        }
+    }
+
+    @Test
     void resumingAfterAStopGivesTheUninterruptedResult() throws Exception {
         List<PairSample> data = PairDataset.synthetic(3, 80, 64, 2);
-        byte[] straight;
-        byte[] resumed;
+        float[] straight;
+        float[] resumed;
         try (Compute c = Compute.cpu()) {
-            straight = WarmupTrainer.run(config(12), data, new RunFolder(dir.resolve("a")), false, false, c, null)
-                    .parameterBytes();
+            straight = flat(WarmupTrainer.run(config(12), data, new RunFolder(dir.resolve("a")), false, false, c,
+                    null));
         }
         try (Compute c = Compute.cpu()) {
             // Killed right after step 11 (checkpoint at 10): step 11's log line must be dropped on resume.
@@ -83,9 +103,34 @@ class WarmupTrainerTest {
         try (Compute c = Compute.cpu()) {
             RunFolder run = new RunFolder(dir.resolve("b"));
             FusionModel m = WarmupTrainer.run(config(12), data, run, true, false, c, null);
-            resumed = m.parameterBytes();
+            resumed = flat(m);
             assertEquals(12, Files.readAllLines(run.log()).size(), "log reads like one run");
         }
-        assertArrayEquals(straight, resumed, "resumed parameters equal the uninterrupted run's");
+        // Same batches, same optimizer state: the runs agree up to float noise. Alone in a JVM the difference is
+        // exactly 0; after other tests in the same JVM, libtorch's CPU kernels (oneDNN picks code paths by memory
+        // alignment) give last-bit differences that Adam's normalised steps amplify to 6e-6..3e-5 here. A resume
+        // bug moves parameters by about the learning rate per step (fresh Adam moments: lr·sign(g) = 3e-3), so
+        // the bound below separates the two by more than ten times on either side.
+        assertEquals(straight.length, resumed.length);
+        double worst = 0;
+        for (int i = 0; i < straight.length; i++) {
+            worst = Math.max(worst, Math.abs(straight[i] - resumed[i]));
+        }
+        System.out.println("resume: max abs parameter difference " + worst);
+        assertTrue(worst < 3e-4, "resumed parameters differ from the uninterrupted run's by " + worst);
+    }
+
+    static float[] flat(FusionModel m) {
+        java.util.List<Float> all = new java.util.ArrayList<>();
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : m.network().getParameters()) {
+            for (float v : p.getValue().getArray().toFloatArray()) {
+                all.add(v);
+            }
+        }
+        float[] out = new float[all.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = all.get(i);
+        }
+        return out;
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +37,8 @@ public final class WarmupTrainer {
     public static final class Config {
         public String stage = "warmup";
         public String width = Width.LITE.id();
+        /** A saved model to start from (fine-tuning, or continuing a warm start); its width replaces {@link #width}. */
+        public String initModel;
         public List<String> data = new ArrayList<>();
         public int steps = 2000;
         public int batch = 4;
@@ -57,8 +60,14 @@ public final class WarmupTrainer {
     /** Runs (or resumes) a warm start and saves the final model in the run folder. */
     public static FusionModel run(Config cfg, List<PairSample> samples, RunFolder run, boolean resume,
             boolean overwrite, Compute compute, TrainingSession.Listener listener) throws IOException {
+        FusionModel init = null;
+        if (cfg.initModel != null && !cfg.initModel.isBlank()) {
+            init = FusionModel.load(Path.of(cfg.initModel), compute);
+            cfg.width = init.card().width;
+        }
         TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, cfg.steps, resume, overwrite);
-        FusionModel model = FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);
+        FusionModel model = init != null ? init
+                : FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);
         List<Parameter> params = new ArrayList<>();
         for (Pair<String, Parameter> p : model.network().getParameters()) {
             params.add(p.getValue());
@@ -101,6 +110,9 @@ public final class WarmupTrainer {
             session.endStep(step, values, step % cfg.logEvery == 0, cfg.checkpointEvery, listener);
         }
         model.card().stage = "warmup";
+        // A card inherited from --init-model describes the old parameters: its metrics and notes no longer hold.
+        model.card().metrics.clear();
+        model.card().notes = init == null ? null : "warm start continued from " + cfg.initModel;
         model.card().trainingSteps = cfg.steps;
         model.card().trainingData = new ArrayList<>(cfg.data);
         if (cfg.synthetic > 0) {
