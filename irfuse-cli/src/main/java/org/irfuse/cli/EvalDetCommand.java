@@ -214,6 +214,7 @@ public final class EvalDetCommand implements Callable<Integer> {
         double[] c50 = r.ap50(true);
         double[] v5095 = r.ap50to95(false);
         double[] c5095 = r.ap50to95(true);
+        o.println("AP in percent (0-100); the JSON output holds fractions (0-1)");
         o.printf(Locale.ROOT, "%-12s %6s %10s %10s %14s %14s%n", "class", "boxes", "AP50 VOC", "AP50 COCO",
                 "AP50:95 VOC", "AP50:95 COCO");
         for (int c = 0; c < classNames.size(); c++) {

@@ -125,6 +125,7 @@ public final class EvalSegCommand implements Callable<Integer> {
 
     private static void printTable(PrintWriter o, ClassPalette palette, SegmentationMetrics m, int images,
             ConfusionMatrix matrix) {
+        o.println("scores in percent (0-100); the JSON output holds fractions (0-1)");
         o.printf(Locale.ROOT, "%-14s %8s %9s%n", "class", "IoU", "accuracy");
         for (int c = 0; c < palette.size(); c++) {
             o.printf(Locale.ROOT, "%-14s %8s %9s%s%n", palette.className(c), pct(m.iou()[c]),
