@@ -207,9 +207,7 @@ public final class DetectCommand implements Callable<Integer> {
             }
         }
         for (Path p : planned) {
-            if (Files.exists(p)) {
-                throw new UserException(p + " already exists; pass --overwrite to replace it");
-            }
+            UserException.refuseExisting(p, false);
         }
     }
 }

@@ -2,7 +2,6 @@ package org.irfuse.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,9 +115,7 @@ public final class EvalCommand implements Callable<Integer> {
             outputs.add(report);
         }
         for (Path p : outputs) {
-            if (!overwrite && Files.exists(p)) {
-                throw new UserException(p + " already exists; pass --overwrite to replace it");
-            }
+            UserException.refuseExisting(p, overwrite);
         }
 
         Map<String, Path> ir = FolderPairing.index(irDir);

@@ -70,9 +70,7 @@ public final class EvalSegCommand implements Callable<Integer> {
             case "drop" -> AbsentClassPolicy.DROP_ABSENT;
             default -> throw new UserException("--absent must be zero or drop, got '" + absent + "'");
         };
-        if (out != null && !overwrite && Files.exists(out)) {
-            throw new UserException(out + " already exists; pass --overwrite to replace it");
-        }
+        UserException.refuseExisting(out, overwrite);
         Map<String, Path> labels = FolderPairing.index(labelDir);
         Map<String, Path> preds = FolderPairing.index(predDir);
         if (labels.isEmpty()) {

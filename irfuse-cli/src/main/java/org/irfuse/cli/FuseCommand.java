@@ -92,9 +92,7 @@ public final class FuseCommand implements Callable<Integer> {
     private int fuseOne() throws Exception {
         Single s = mode.single;
         requireWritable(s.out);
-        if (!overwrite && Files.exists(s.out)) {
-            throw new UserException(s.out + " already exists; pass --overwrite to replace it");
-        }
+        UserException.refuseExisting(s.out, overwrite);
         Image ir = ImageReader.readInfrared(s.ir);
         Image vis = ImageReader.read(s.vis);
         ir = matchSize(ir, vis, s.ir, s.vis);
