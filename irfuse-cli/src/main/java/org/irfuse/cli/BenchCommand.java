@@ -15,6 +15,7 @@ import org.irfuse.nn.fusion.Fuser;
 import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.modules.FusionNetwork.Width;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,6 +32,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "640x480") String size;
     @Option(names = "--repeats", defaultValue = "7") int repeats;
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, bf16 or auto")
+    String precision;
     @Option(names = "--conv", description = "also time a 64→64 3×3 convolution at the same size (ceiling)")
     boolean conv;
 
@@ -46,7 +49,8 @@ public final class BenchCommand implements Callable<Integer> {
         SyntheticScenes.Scene scene = SyntheticScenes.random(w, h, 1, false);
         try (Compute c = Compute.cpu()) {
             FusionModel m = FusionModel.initialise(wd, c, DataType.FLOAT32);
-            Fuser fuser = new Fuser(m.network(), c);
+            Precision p = Precision.resolve(precision, c.device());
+            Fuser fuser = new Fuser(m.network(), c, p, Long.MAX_VALUE, Fuser.DEFAULT_TILE);
             fuser.fuse(scene.infrared(), scene.visible());
             double[] ms = new double[repeats];
             for (int i = 0; i < repeats; i++) {
@@ -57,8 +61,8 @@ public final class BenchCommand implements Callable<Integer> {
             double median = median(ms);
             double gmac = wd.macsPerPixel() * (double) w * h / 1e9;
             String t = threads == null ? "all" : threads.toString();
-            System.out.printf(Locale.ROOT, "fuse width=%s threads=%s size=%dx%d median_ms=%.0f min_ms=%.0f "
-                    + "gmac=%.1f gmac_per_s=%.1f peak_rss_mib=%.0f%n", wd.id(), t, w, h, median,
+            System.out.printf(Locale.ROOT, "fuse width=%s precision=%s threads=%s size=%dx%d median_ms=%.0f min_ms=%.0f "
+                    + "gmac=%.1f gmac_per_s=%.1f peak_rss_mib=%.0f%n", wd.id(), p.id(), t, w, h, median,
                     Arrays.stream(ms).min().orElse(0), gmac, gmac / (median / 1000), peakRssMiB());
             if (conv) {
                 convCeiling(c, w, h, t);

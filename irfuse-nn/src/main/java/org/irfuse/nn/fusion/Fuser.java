@@ -1,12 +1,20 @@
 package org.irfuse.nn.fusion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import org.irfuse.core.image.Image;
 import org.irfuse.core.image.YCbCr;
 import org.irfuse.nn.modules.FusionNetwork;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.Intermediates;
+import org.irfuse.nn.runtime.Precision;
 
 /**
  * Fuses one infrared/visible pair: Ŷ = θ(I, Y) on the visible luminance, then the clamped Ŷ recombined with the
@@ -17,8 +25,13 @@ import org.irfuse.nn.runtime.Compute;
  * (3×3 head: 1; two dense blocks of five 3×3 convs at dilation 2: 20; two 3×3 convs: 2), so every kept pixel
  * sees exactly the inputs it would see untiled: the tiles join without seams and without blending, and the result
  * equals untiled fusion up to floating-point summation order.
+ *
+ * <p>Speed (docs/benchmarks.md): the input is laid out channels-last (a contiguous N×H×W×C array viewed as
+ * N×C×H×W), which makes libtorch's oneDNN convolutions run in NHWC and every activation follow; in
+ * {@link Precision#BF16} the input and weights are cast to bfloat16 ({@link org.irfuse.nn.runtime.Bfloat16}) and
+ * the result cast back to float32. Tiles reuse one input buffer and copy their result straight into the output.
  */
-public final class Fuser {
+public final class Fuser implements AutoCloseable {
     /** Pixels of context around each tile; at least the receptive-field radius (23). */
     public static final int HALO = 24;
     /** Images above this many pixels are tiled by default (4 megapixels). */
@@ -26,27 +39,70 @@ public final class Fuser {
     /** Side of the kept part of each tile by default. */
     public static final int DEFAULT_TILE = 512;
 
+    /** Told after each row of tiles of a tiled image. */
+    @FunctionalInterface
+    public interface TileProgress {
+        void rowDone(int rowsDone, int rows);
+    }
+
     private final FusionNetwork network;
     private final Compute compute;
+    private final Precision precision;
     private final long tileAbove;
     private final int tile;
+    /** Owns the bf16 weight copies (null in float32, where the network's own parameters are used). */
+    private final NDManager weightCopies;
+    private final ParameterStore weights;
+    private ByteBuffer input = ByteBuffer.allocateDirect(0);
+    private TileProgress tileProgress = (done, rows) -> { };
 
+    /** Exact float32 fusion with the default tiling. */
     public Fuser(FusionNetwork network, Compute compute) {
-        this(network, compute, DEFAULT_TILE_ABOVE, DEFAULT_TILE);
+        this(network, compute, Precision.FP32, DEFAULT_TILE_ABOVE, DEFAULT_TILE);
+    }
+
+    /** Exact float32 fusion with the given tiling. */
+    public Fuser(FusionNetwork network, Compute compute, long tileAbove, int tile) {
+        this(network, compute, Precision.FP32, tileAbove, tile);
     }
 
     /**
+     * @param precision {@link Precision#BF16} casts the network's weights once, here; later changes to them are not
+     *     seen by this fuser (make a new one)
      * @param tileAbove images with more pixels than this are tiled (0 tiles everything)
      * @param tile side of the kept part of each tile
      */
-    public Fuser(FusionNetwork network, Compute compute, long tileAbove, int tile) {
+    public Fuser(FusionNetwork network, Compute compute, Precision precision, long tileAbove, int tile) {
         if (tile < 16) {
             throw new IllegalArgumentException("tile size must be at least 16 pixels, got " + tile);
         }
         this.network = network;
         this.compute = compute;
+        this.precision = precision;
         this.tileAbove = tileAbove;
         this.tile = tile;
+        if (precision == Precision.BF16) {
+            weightCopies = compute.root().newSubManager();
+            weights = compute.bfloat16().weights(weightCopies);
+        } else {
+            weightCopies = null;
+            weights = compute.parameters();
+        }
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    /** Reports progress per row of tiles (only tiled images have rows). */
+    public Fuser onTileRow(TileProgress progress) {
+        this.tileProgress = progress;
+        return this;
+    }
+
+    /** True when an image of w×h pixels is fused in tiles. */
+    public boolean tiles(int w, int h) {
+        return (long) w * h > tileAbove;
     }
 
     /** Fuses a one-channel infrared image with a gray or RGB visible image of the same size. */
@@ -66,36 +122,70 @@ public final class Fuser {
 
     /** Ŷ for row-major planes of size w×h (not clamped). */
     public float[] fuseLuminance(float[] ir, float[] y, int w, int h) {
-        if ((long) w * h <= tileAbove) {
-            return forward(ir, y, w, h);
-        }
         float[] out = new float[w * h];
+        if (!tiles(w, h)) {
+            forward(ir, y, w, 0, 0, w, h, out, 0, 0, w, h);
+            return out;
+        }
+        int rows = (h + tile - 1) / tile;
         for (int ty = 0; ty < h; ty += tile) {
             for (int tx = 0; tx < w; tx += tile) {
                 int x0 = Math.max(0, tx - HALO);
                 int y0 = Math.max(0, ty - HALO);
                 int x1 = Math.min(w, tx + tile + HALO);
                 int y1 = Math.min(h, ty + tile + HALO);
-                int cw = x1 - x0;
-                int ch = y1 - y0;
-                float[] tileOut = forward(crop(ir, w, x0, y0, cw, ch), crop(y, w, x0, y0, cw, ch), cw, ch);
-                int keepX1 = Math.min(w, tx + tile);
-                int keepY1 = Math.min(h, ty + tile);
-                for (int yy = ty; yy < keepY1; yy++) {
-                    System.arraycopy(tileOut, (yy - y0) * cw + (tx - x0), out, yy * w + tx, keepX1 - tx);
-                }
+                forward(ir, y, w, x0, y0, x1 - x0, y1 - y0, out, tx, ty, Math.min(w, tx + tile),
+                        Math.min(h, ty + tile));
             }
+            tileProgress.rowDone(ty / tile + 1, rows);
         }
         return out;
     }
 
-    private float[] forward(float[] ir, float[] y, int w, int h) {
-        try (NDManager step = compute.newStep()) {
-            Shape shape = new Shape(1, 1, h, w);
-            NDArray a = step.create(ir, shape);
-            NDArray b = step.create(y, shape);
-            return network.fuse(compute.parameters(), a, b, false).toFloatArray();
+    /**
+     * Runs the network on the cw×ch window at (x0, y0) of the planes (row width w) and writes the part from
+     * (keepX0, keepY0) to (keepX1, keepY1), in image coordinates, into {@code out}.
+     */
+    private void forward(float[] ir, float[] y, int w, int x0, int y0, int cw, int ch, float[] out,
+            int keepX0, int keepY0, int keepX1, int keepY1) {
+        FloatBuffer nhwc = inputBuffer(cw * ch * 2);
+        for (int yy = 0; yy < ch; yy++) {
+            int src = (y0 + yy) * w + x0;
+            for (int xx = 0; xx < cw; xx++) {
+                nhwc.put(ir[src + xx]);
+                nhwc.put(y[src + xx]);
+            }
         }
+        try (NDManager step = compute.newStep()) {
+            // N×H×W×2 contiguous, viewed as N×2×H×W: channels-last strides, which the convolutions keep.
+            NDArray x = step.create(input, new Shape(1, ch, cw, 2), DataType.FLOAT32).transpose(0, 3, 1, 2);
+            if (precision == Precision.BF16) {
+                x = compute.bfloat16().cast(x);
+            }
+            NDArray fused = network.forward(weights, new NDList(x), false).singletonOrThrow();
+            if (precision == Precision.BF16) {
+                NDArray asFloat = fused.toType(DataType.FLOAT32, false);
+                Intermediates.release(fused);
+                fused = asFloat;
+            }
+            // N×1×H×W: one channel, so channels-last and row-major are the same memory.
+            FloatBuffer result = fused.toByteBuffer().asFloatBuffer();
+            int keepW = keepX1 - keepX0;
+            for (int yy = keepY0; yy < keepY1; yy++) {
+                result.position((yy - y0) * cw + (keepX0 - x0));
+                result.get(out, yy * w + keepX0, keepW);
+            }
+        }
+    }
+
+    /** The reused direct input buffer, cleared and sized for {@code floats} values. */
+    private FloatBuffer inputBuffer(int floats) {
+        int bytes = floats * Float.BYTES;
+        if (input.capacity() < bytes) {
+            input = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        }
+        input.clear().limit(bytes);
+        return input.asFloatBuffer();
     }
 
     /** The {@code cw×ch} window at (x0, y0) of a row-major plane of width {@code w}. */
@@ -105,5 +195,13 @@ public final class Fuser {
             System.arraycopy(src, (y0 + yy) * w + x0, out, yy * cw, cw);
         }
         return out;
+    }
+
+    /** Frees the bf16 weight copies (nothing in float32). */
+    @Override
+    public void close() {
+        if (weightCopies != null) {
+            weightCopies.close();
+        }
     }
 }

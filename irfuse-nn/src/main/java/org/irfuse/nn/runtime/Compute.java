@@ -16,6 +16,7 @@ public final class Compute implements AutoCloseable {
     private final Device device;
     private final NDManager root;
     private final ParameterStore parameterStore;
+    private Bfloat16 bfloat16;
 
     private Compute(Device device) {
         this.device = device;
@@ -80,6 +81,14 @@ public final class Compute implements AutoCloseable {
     /** The parameter store that hands parameters to blocks (no copies on a single device). */
     public ParameterStore parameters() {
         return parameterStore;
+    }
+
+    /** The bfloat16 cast (loaded on first use; it lives as long as this context). */
+    public synchronized Bfloat16 bfloat16() {
+        if (bfloat16 == null) {
+            bfloat16 = Bfloat16.load(root);
+        }
+        return bfloat16;
     }
 
     /** A sub-manager for one step; close it (try-with-resources) to free everything the step made. */

@@ -1,0 +1,96 @@
+package org.irfuse.nn.runtime;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * bfloat16 arrays through DJL 0.32, which cannot make them itself: its PyTorch JNI maps only the first data types,
+ * so {@code toType(BFLOAT16)}, {@code create(..., BFLOAT16)}, {@code zeros(..., BFLOAT16)} and
+ * {@code toType(getDataType())} on a bf16 array abort the JVM (STACK.md; a bf16 array reports {@code UNKNOWN}).
+ * A weight-free TorchScript module ({@code tools/torchscript/to_bfloat16.py}) does the cast instead, keeping the
+ * memory format; after it DJL's ordinary ops (conv2d, relu, concat, add, maximum with a float scalar) run in bf16
+ * on the CPU's matrix units. {@code toType(FLOAT32, false)} brings a result back.
+ *
+ * <p>Rules for code handed bf16 arrays: never ask DJL to create an array "like" one (zerosLike, onesLike,
+ * {@code toType(x.getDataType())}), and cast back to float32 before reading values into Java.
+ */
+public final class Bfloat16 {
+    static final String RESOURCE = "/irfuse/torchscript/to_bfloat16.torchscript";
+
+    private final PtSymbolBlock cast;
+    private final ParameterStore unused;
+
+    private Bfloat16(PtSymbolBlock cast, ParameterStore unused) {
+        this.cast = cast;
+        this.unused = unused;
+    }
+
+    /** Loads the cast module into {@code manager}; it is freed when the manager closes. */
+    static Bfloat16 load(NDManager manager) {
+        try (InputStream in = Bfloat16.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("this build lacks " + RESOURCE + " (bf16 precision needs it)");
+            }
+            PtSymbolBlock module = JniUtils.loadModule((PtNDManager) manager, in, false, false);
+            return new Bfloat16(module, new ParameterStore(manager, false));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load " + RESOURCE, e);
+        }
+    }
+
+    /**
+     * {@code x} (float32 or float64) as bfloat16 with the same shape and strides, in {@code x}'s manager. Under a
+     * gradient collector the cast is recorded, so gradients flow back to {@code x} in its own type.
+     */
+    public NDArray cast(NDArray x) {
+        // Outside a gradient collector the module runs as inference (no autograd record); inside, it is recorded.
+        return cast.forward(unused, new NDList(x), Intermediates.recording()).singletonOrThrow();
+    }
+
+    /**
+     * A parameter store that hands blocks bfloat16 copies of their parameters, cast once on first use and kept in
+     * {@code owner} (close it to free them). For inference: later changes to the float32 parameters are not seen.
+     */
+    public ParameterStore weights(NDManager owner) {
+        return new Weights(this, owner);
+    }
+
+    private static final class Weights extends ParameterStore {
+        private final Bfloat16 bf16;
+        private final NDManager owner;
+        private final Map<String, NDArray> copies = new HashMap<>();
+
+        Weights(Bfloat16 bf16, NDManager owner) {
+            super(owner, false);
+            this.bf16 = bf16;
+            this.owner = owner;
+        }
+
+        @Override
+        public NDArray getValue(Parameter parameter, Device device, boolean training) {
+            return copies.computeIfAbsent(parameter.getId(), id -> {
+                NDArray source = parameter.getArray();
+                if (source.getDataType() != DataType.FLOAT32) {
+                    throw new IllegalStateException("parameter " + parameter.getName() + " is "
+                            + source.getDataType() + "; bf16 copies are made from float32 parameters");
+                }
+                NDArray copy = bf16.cast(source);
+                copy.attach(owner);
+                return copy;
+            });
+        }
+    }
+}
