@@ -20,22 +20,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code irfuse bench fuse}: median time and peak memory to fuse one pair at a given width and thread count, plus
- * the multiply-add rate of a large 3×3 convolution through the same engine (the ceiling the network can reach).
- * One configuration per process, because libtorch fixes its thread count at start and peak memory is per process;
- * {@code bin/bench-fuse} loops over widths and thread counts.
+ * {@code irfuse bench}: median time and peak memory to fuse one pair at a given width, precision and thread count,
+ * or ({@code --conv-only}) the multiply-add rate of one large 3×3 convolution through the same engine in the same
+ * layout and precision (the ceiling the network can reach). One configuration per process, because libtorch fixes
+ * its thread count at start and peak memory is per process; {@code bin/bench-fuse} loops over configurations.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks (figures, not tests). 'irfuse bench --width lite --threads 2'")
+        description = "Benchmarks (figures, not tests). 'irfuse bench --width lite --threads 2 --precision bf16'")
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--width", defaultValue = "paper") String width;
-    @Option(names = "--size", defaultValue = "640x480") String size;
-    @Option(names = "--repeats", defaultValue = "7") int repeats;
+    @Option(names = "--width", defaultValue = "paper", description = "paper, lite or nano") String width;
+    @Option(names = "--size", defaultValue = "640x480", description = "WxH") String size;
+    @Option(names = "--repeats", defaultValue = "7", description = "timed runs after one warm-up run") int repeats;
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, bf16 or auto")
-    String precision;
-    @Option(names = "--conv", description = "also time a 64→64 3×3 convolution at the same size (ceiling)")
-    boolean conv;
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, bf16 or auto") String precision;
+    @Option(names = "--conv-only", description = "time a 64→64 3×3 convolution at the same size instead (ceiling)")
+    boolean convOnly;
 
     @Override
     public Integer call() throws Exception {
@@ -45,46 +44,56 @@ public final class BenchCommand implements Callable<Integer> {
         String[] wh = size.toLowerCase(Locale.ROOT).split("x");
         int w = Integer.parseInt(wh[0]);
         int h = Integer.parseInt(wh[1]);
-        Width wd = Width.parse(width);
-        SyntheticScenes.Scene scene = SyntheticScenes.random(w, h, 1, false);
+        String t = threads == null ? "all" : threads.toString();
         try (Compute c = Compute.cpu()) {
-            FusionModel m = FusionModel.initialise(wd, c, DataType.FLOAT32);
             Precision p = Precision.resolve(precision, c.device());
-            Fuser fuser = new Fuser(m.network(), c, p, Long.MAX_VALUE, Fuser.DEFAULT_TILE);
-            fuser.fuse(scene.infrared(), scene.visible());
-            double[] ms = new double[repeats];
-            for (int i = 0; i < repeats; i++) {
-                long t0 = System.nanoTime();
-                fuser.fuse(scene.infrared(), scene.visible());
-                ms[i] = (System.nanoTime() - t0) / 1e6;
+            if (convOnly) {
+                convCeiling(c, p, w, h, t);
+                return 0;
             }
-            double median = median(ms);
-            double gmac = wd.macsPerPixel() * (double) w * h / 1e9;
-            String t = threads == null ? "all" : threads.toString();
-            System.out.printf(Locale.ROOT, "fuse width=%s precision=%s threads=%s size=%dx%d median_ms=%.0f min_ms=%.0f "
-                    + "gmac=%.1f gmac_per_s=%.1f peak_rss_mib=%.0f%n", wd.id(), p.id(), t, w, h, median,
-                    Arrays.stream(ms).min().orElse(0), gmac, gmac / (median / 1000), peakRssMiB());
-            if (conv) {
-                convCeiling(c, w, h, t);
+            Width wd = Width.parse(width);
+            SyntheticScenes.Scene scene = SyntheticScenes.random(w, h, 1, false);
+            FusionModel m = FusionModel.initialise(wd, c, DataType.FLOAT32);
+            try (Fuser fuser = new Fuser(m.network(), c, p, Long.MAX_VALUE, Fuser.DEFAULT_TILE)) {
+                double[] ms = time(() -> fuser.fuse(scene.infrared(), scene.visible()));
+                double median = median(ms);
+                double gmac = wd.macsPerPixel() * (double) w * h / 1e9;
+                System.out.printf(Locale.ROOT, "fuse width=%s precision=%s threads=%s size=%dx%d median_ms=%.0f "
+                        + "min_ms=%.0f gmac=%.1f gmac_per_s=%.1f peak_rss_mib=%.0f%n", wd.id(), p.id(), t, w, h,
+                        median, Arrays.stream(ms).min().orElse(0), gmac, gmac / (median / 1000), peakRssMiB());
             }
         }
         return 0;
     }
 
-    private void convCeiling(Compute c, int w, int h, String t) {
+    /** One warm-up run, then {@link #repeats} timed runs, in milliseconds. */
+    private double[] time(Runnable run) {
+        run.run();
+        double[] ms = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            run.run();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return ms;
+    }
+
+    private void convCeiling(Compute c, Precision p, int w, int h, String t) {
         try (NDManager s = c.newStep()) {
-            NDArray x = s.randomUniform(0, 1, new Shape(1, 64, h, w));
+            // Channels-last like the fusion network's activations (Fuser): N×H×W×C viewed as N×C×H×W.
+            NDArray x = s.randomUniform(0, 1, new Shape(1, h, w, 64)).transpose(0, 3, 1, 2);
             NDArray k = s.randomUniform(-0.1f, 0.1f, new Shape(64, 64, 3, 3));
-            Conv2d.conv2d(x, k, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow().close();
-            double[] ms = new double[repeats];
-            for (int i = 0; i < repeats; i++) {
-                long t0 = System.nanoTime();
-                Conv2d.conv2d(x, k, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow().close();
-                ms[i] = (System.nanoTime() - t0) / 1e6;
+            if (p == Precision.BF16) {
+                x = c.bfloat16().cast(x);
+                k = c.bfloat16().cast(k);
             }
+            NDArray input = x;
+            NDArray kernel = k;
+            double[] ms = time(() -> Conv2d.conv2d(input, kernel, null, new Shape(1, 1), new Shape(1, 1))
+                    .singletonOrThrow().close());
             double gmac = 64.0 * 64 * 9 * w * h / 1e9;
-            System.out.printf(Locale.ROOT, "conv3x3 64->64 threads=%s size=%dx%d median_ms=%.0f gmac=%.2f "
-                    + "gmac_per_s=%.1f%n", t, w, h, median(ms), gmac, gmac / (median(ms) / 1000));
+            System.out.printf(Locale.ROOT, "conv3x3 64->64 precision=%s threads=%s size=%dx%d median_ms=%.0f "
+                    + "gmac=%.2f gmac_per_s=%.1f%n", p.id(), t, w, h, median(ms), gmac, gmac / (median(ms) / 1000));
         }
     }
 

@@ -12,11 +12,13 @@ import org.irfuse.core.image.ImageFormatException;
 import org.irfuse.core.image.ImageReader;
 import org.irfuse.core.image.ImageWriter;
 import org.irfuse.core.image.Resize;
+import org.irfuse.core.io.Pipeline;
 import org.irfuse.core.pairs.FolderPairing;
 import org.irfuse.core.pairs.ImagePair;
 import org.irfuse.nn.fusion.Fuser;
 import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.Precision;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,6 +29,9 @@ import picocli.CommandLine.Option;
             "  irfuse fuse --ir a.png --vis b.png -o fused.png",
             "  irfuse fuse --ir-dir IR --vis-dir VIS --out-dir OUT"})
 public final class FuseCommand implements Callable<Integer> {
+    /** Pairs decoded ahead of, and results waiting to be encoded behind, the network. */
+    static final int PIPELINE_DEPTH = 2;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Mode mode;
 
@@ -71,6 +76,11 @@ public final class FuseCommand implements Callable<Integer> {
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
 
+    @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
+            description = "fp32, bf16 or auto (bf16 where the CPU has native bf16, about 3x faster; fused images "
+                    + "within about 50 dB PSNR of fp32). Default: ${DEFAULT-VALUE}")
+    String precision;
+
     @Option(names = "--tile-above", defaultValue = "4", paramLabel = "MP",
             description = "fuse images above this many megapixels in overlapping tiles (0: always tile)")
     double tileAboveMegapixels;
@@ -96,8 +106,11 @@ public final class FuseCommand implements Callable<Integer> {
         Image ir = ImageReader.readInfrared(s.ir);
         Image vis = ImageReader.read(s.vis);
         ir = matchSize(ir, vis, s.ir, s.vis);
-        try (Compute compute = Compute.open(device)) {
-            Fuser fuser = fuser(compute);
+        try (Compute compute = Compute.open(device); Fuser fuser = fuser(compute)) {
+            if (fuser.tiles(vis.width(), vis.height())) {
+                fuser.onTileRow((done, rows) -> System.err.printf("irfuse: %s: tile row %d of %d%n", s.out, done,
+                        rows));
+            }
             ImageWriter.write(fuser.fuse(ir, vis), s.out, overwrite);
         }
         System.err.println("fused " + s.out);
@@ -137,34 +150,47 @@ public final class FuseCommand implements Callable<Integer> {
                     + "); pass --overwrite to replace them or --skip-existing to leave them");
         }
         Files.createDirectories(f.outDir);
-        List<String> failures = new ArrayList<>();
-        try (Compute compute = Compute.open(device); Progress bar = Progress.start("fuse", todo.size(), "pair")) {
-            Fuser fuser = fuser(compute);
-            for (ImagePair p : todo) {
-                bar.message(p.name());
-                try {
-                    Image ir = ImageReader.readInfrared(p.infrared());
-                    Image vis = ImageReader.read(p.visible());
-                    ir = matchSize(ir, vis, p.infrared(), p.visible());
-                    ImageWriter.write(fuser.fuse(ir, vis), f.outDir.resolve(p.name() + "." + ext), overwrite);
-                } catch (IOException | UserException e) {
-                    failures.add(e.getMessage());
-                }
-                bar.step();
+        List<Pipeline.Failure<ImagePair>> failures;
+        long t0 = System.nanoTime();
+        try (Compute compute = Compute.open(device); Fuser fuser = fuser(compute);
+                Progress bar = Progress.start("fuse", todo.size(), "pair")) {
+            // Decoding the next pairs and encoding the last results overlap with the network (PIPELINE_DEPTH each).
+            failures = Pipeline.run(todo, PIPELINE_DEPTH,
+                    (p, none) -> {
+                        Image vis = ImageReader.read(p.visible());
+                        return new Image[] {matchSize(ImageReader.readInfrared(p.infrared()), vis, p.infrared(),
+                                p.visible()), vis};
+                    },
+                    (p, pair) -> fuser.fuse(pair[0], pair[1]),
+                    (p, fused) -> {
+                        ImageWriter.write(fused, f.outDir.resolve(p.name() + "." + ext), overwrite);
+                        return null;
+                    },
+                    p -> {
+                        bar.message(p.name());
+                        bar.step();
+                    });
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        for (Pipeline.Failure<ImagePair> failure : failures) {
+            Exception e = failure.error();
+            if (!(e instanceof IOException || e instanceof UserException)) {
+                throw e;
             }
+            System.err.println("irfuse: error: " + e.getMessage());
         }
-        for (String msg : failures) {
-            System.err.println("irfuse: error: " + msg);
-        }
-        System.err.printf("fused %d of %d pairs into %s%s%n", todo.size() - failures.size(), todo.size(),
-                f.outDir, pairing.complete() ? "" : "; unmatched files listed above");
+        int fused = todo.size() - failures.size();
+        System.err.printf(Locale.ROOT, "fused %d of %d pairs into %s in %.1f s (%.2f pairs/s)%s%n", fused,
+                todo.size(), f.outDir, seconds, fused / seconds,
+                pairing.complete() ? "" : "; unmatched files listed above");
         return failures.isEmpty() ? 0 : Errors.USER_ERROR;
     }
 
     private Fuser fuser(Compute compute) throws IOException {
+        Precision p = Precision.resolve(precision, compute.device());
         FusionModel m = model == null ? FusionModel.loadDefault(compute) : FusionModel.load(model, compute);
         long tileAbove = (long) (tileAboveMegapixels * 1_000_000L);
-        return new Fuser(m.network(), compute, tileAbove, tile);
+        return new Fuser(m.network(), compute, p, tileAbove, tile);
     }
 
     private Image matchSize(Image ir, Image vis, Path irFile, Path visFile) throws ImageFormatException {
