@@ -96,6 +96,9 @@ public final class TrainCommand implements Callable<Integer> {
     boolean overwrite;
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+    @Option(names = "--precision", paramLabel = "P", description = "warmup: fp32 (default) or bf16 mixed precision "
+            + "(bf16 convolutions, float32 loss, gradients and Adam)")
+    String precision;
 
     private static final Gson GSON = new GsonBuilder().create();
 
@@ -172,6 +175,7 @@ public final class TrainCommand implements Callable<Integer> {
         put(o, "sampleEvery", sampleEvery);
         put(o, "logEvery", logEvery);
         put(o, "seed", seed);
+        put(o, "precision", precision);
         put(o, "synthetic", synthetic);
         if (data != null) {
             List<String> d = new ArrayList<>();

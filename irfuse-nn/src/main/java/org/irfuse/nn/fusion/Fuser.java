@@ -12,6 +12,7 @@ import java.nio.FloatBuffer;
 import org.irfuse.core.image.Image;
 import org.irfuse.core.image.YCbCr;
 import org.irfuse.nn.modules.FusionNetwork;
+import org.irfuse.nn.runtime.Bfloat16;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.runtime.Intermediates;
 import org.irfuse.nn.runtime.Precision;
@@ -164,7 +165,7 @@ public final class Fuser implements AutoCloseable {
             }
             NDArray fused = network.forward(weights, new NDList(x), false).singletonOrThrow();
             if (precision == Precision.BF16) {
-                NDArray asFloat = fused.toType(DataType.FLOAT32, false);
+                NDArray asFloat = Bfloat16.toFloat32(fused);
                 Intermediates.release(fused);
                 fused = asFloat;
             }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
@@ -22,7 +23,7 @@ import java.util.Map;
  * {@code toType(getDataType())} on a bf16 array abort the JVM (STACK.md; a bf16 array reports {@code UNKNOWN}).
  * A weight-free TorchScript module ({@code tools/torchscript/to_bfloat16.py}) does the cast instead, keeping the
  * memory format; after it DJL's ordinary ops (conv2d, relu, concat, add, maximum with a float scalar) run in bf16
- * on the CPU's matrix units. {@code toType(FLOAT32, false)} brings a result back.
+ * on the CPU's matrix units. {@link #toFloat32} brings a result back.
  *
  * <p>Rules for code handed bf16 arrays: never ask DJL to create an array "like" one (zerosLike, onesLike,
  * {@code toType(x.getDataType())}), and cast back to float32 before reading values into Java.
@@ -62,10 +63,35 @@ public final class Bfloat16 {
 
     /**
      * A parameter store that hands blocks bfloat16 copies of their parameters, cast once on first use and kept in
-     * {@code owner} (close it to free them). For inference: later changes to the float32 parameters are not seen.
+     * {@code owner} (close it to free them). For inference: later changes to the float32 parameters are not seen
+     * (a training step makes a new store each step, {@link #trainingWeights}).
      */
     public ParameterStore weights(NDManager owner) {
         return new Weights(this, owner);
+    }
+
+    /**
+     * {@code x} (bfloat16) as float32. Written as {@code x + 0} with a float32 zero of {@code x}'s rank: PyTorch's
+     * type promotion then gives float32, and unlike DJL's {@code toType} (which autograd does not record — a
+     * float64→float32 {@code toType} cuts the graph, tested) the addition is recorded, so a float32 loss
+     * back-propagates into the bf16 network.
+     */
+    public static NDArray toFloat32(NDArray x) {
+        long[] ones = new long[x.getShape().dimension()];
+        java.util.Arrays.fill(ones, 1);
+        try (NDArray zero = x.getManager().zeros(new Shape(ones), DataType.FLOAT32)) {
+            return x.add(zero);
+        }
+    }
+
+    /**
+     * A parameter store for one mixed-precision training step: bf16 casts of the float32 (master) parameters, made
+     * under the gradient collector so the casts are recorded and the gradients reach the float32 parameters,
+     * which the optimizer updates as usual. Each parameter is cast once per store; make one per step, in the
+     * step's manager, and the casts are freed with it.
+     */
+    public ParameterStore trainingWeights(NDManager step) {
+        return new Weights(this, step);
     }
 
     private static final class Weights extends ParameterStore {

@@ -27,6 +27,7 @@ import org.irfuse.nn.optim.Adam;
 import org.irfuse.nn.optim.Optimizer;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.runtime.Gradients;
+import org.irfuse.nn.runtime.Precision;
 
 /**
  * Stage 1 of METHOD.md's schedule: the fusion network alone on {@code L_fus}, with random crops and flips, Adam,
@@ -49,6 +50,11 @@ public final class WarmupTrainer {
         public int logEvery = 10;
         public int sampleEvery = 500;
         public long seed = 1;
+        /**
+         * fp32, or bf16: mixed precision (forward and backward convolutions in bfloat16, loss, gradients and Adam
+         * on float32 master weights). Resolved before the run starts; auto is not stored.
+         */
+        public String precision = "fp32";
         /** Number of synthetic scenes added to (or, without data, used as) the training set. */
         public int synthetic = 0;
         public String command = "";
@@ -79,6 +85,7 @@ public final class WarmupTrainer {
         CropSampler sampler = new CropSampler(samples, cfg.minCrop, cfg.maxCrop);
         LearningRateSchedule schedule = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
         List<PairSample> previews = samples.subList(0, Math.min(2, samples.size()));
+        Precision precision = Precision.resolve(cfg.precision, compute.device());
         long t0 = System.nanoTime();
         for (long step = start + 1; step <= cfg.steps; step++) {
             double lr = schedule.at(step);
@@ -87,7 +94,7 @@ public final class WarmupTrainer {
             try (NDManager scope = compute.newStep()) {
                 BatchArrays b = BatchArrays.of(batch, scope, DataType.FLOAT32);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray fused = model.network().fuse(compute.parameters(), b.infrared(), b.luminance(), true);
+                    NDArray fused = MixedPrecision.fuse(model.network(), compute, precision, scope, b);
                     NDArray l = FusionLoss.of(fused, b.target());
                     gc.backward(l);
                     loss = l.getFloat();
