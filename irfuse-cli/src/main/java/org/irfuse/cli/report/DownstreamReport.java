@@ -62,7 +62,10 @@ public final class DownstreamReport {
             List<String> classes, DownstreamResults.References refs, Map<String, Object> settings, int images,
             Collector drawings) throws IOException {
         try (PageOutput page = new PageOutput(out, overwrite)) {
-            ReportImages img = new ReportImages(page, drawings.drawn.size() <= 4);
+            // A drawn 640×480 PNG is about 0.6 MB: up to a dozen inline keeps the page near the evaluation
+            // report's 12 MB budget; more go to the page's _files folder.
+            int count = drawings.drawn.values().stream().mapToInt(Map::size).sum();
+            ReportImages img = new ReportImages(page, count <= 12);
             page.write(w -> body(w, scores, classes, refs, settings, images, drawings, img));
         }
     }
