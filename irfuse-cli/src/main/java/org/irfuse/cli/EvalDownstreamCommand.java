@@ -156,7 +156,7 @@ public final class EvalDownstreamCommand implements Callable<Integer> {
             }
             DownstreamReport.Collector drawings = report == null ? null
                     : new DownstreamReport.Collector(samples.stream().limit(Math.max(0, reportPairs))
-                            .map(DownstreamEvaluation.Sample::id).toList(), classNames, settings);
+                            .map(DownstreamEvaluation.Sample::id).toList(), classNames);
             List<DownstreamEvaluation.SourceScore> scores;
             try (Progress bar = Progress.start("eval downstream", samples.size(), "pair")) {
                 scores = new DownstreamEvaluation(detector, segmenter).run(samples, sources, drawings, bar::step);

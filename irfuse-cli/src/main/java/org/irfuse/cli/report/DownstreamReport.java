@@ -17,7 +17,6 @@ import org.irfuse.core.image.Image;
 import org.irfuse.core.segmentation.LabelMap;
 import org.irfuse.nn.downstream.DownstreamEvaluation;
 import org.irfuse.nn.downstream.DownstreamResults;
-import org.irfuse.nn.pretrained.YoloDetector;
 
 /**
  * The HTML page of {@code irfuse eval downstream}: the per-class AP table (best per column highlighted), a bar
@@ -37,7 +36,7 @@ public final class DownstreamReport {
         private final List<String> classNames;
         private final Map<String, Map<String, Image>> drawn = new LinkedHashMap<>();
 
-        public Collector(List<String> ids, List<String> classNames, YoloDetector.Settings settings) {
+        public Collector(List<String> ids, List<String> classNames) {
             this.ids = Set.copyOf(ids);
             this.classNames = classNames;
         }

@@ -13,7 +13,7 @@ import org.irfuse.nn.runtime.Compute;
  * Wall-clock cost of the pretrained networks (weights do not change the cost, so freshly initialised ones are
  * timed): YOLOv5n forward (to the decoded output on the host) and forward + backward (gradients to every weight
  * and to the input image, as a fine-tuning or bi-level step needs), MFNet forward. Sizes are padded to the
- * networks' multiples as their runners do (640×480 → 640×512 for YOLOv5n; MFNet takes 640×480 as it is). Every
+ * networks' multiples as their runners do (640×480 needs none: 480 = 15·32 = 30·16). Every
  * timed repeat in seconds after untimed warm-up repeats; callers report the median.
  */
 public final class PretrainedBenchmark {
