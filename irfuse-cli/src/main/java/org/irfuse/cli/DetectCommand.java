@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.irfuse.core.detection.Box;
 import org.irfuse.core.detection.BoxDrawing;
@@ -25,6 +26,10 @@ import org.irfuse.nn.detection.FcosDecoder;
 import org.irfuse.nn.fusion.Fuser;
 import org.irfuse.nn.model.DetectorModel;
 import org.irfuse.nn.model.FusionModel;
+import org.irfuse.nn.pretrained.ClassMapping;
+import org.irfuse.nn.pretrained.Padding;
+import org.irfuse.nn.pretrained.YoloDetector;
+import org.irfuse.nn.pretrained.YoloV5n;
 import org.irfuse.nn.runtime.Compute;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -36,12 +41,40 @@ import picocli.CommandLine.Option;
  * JSON file or YOLO txt files with a score column, and optionally the images with their boxes drawn.
  */
 @Command(name = "detect", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Detect objects with a trained detector; write detections (JSON or YOLO txt) and drawings.",
-            "  irfuse detect --model runs/det/model --images fused/ -o out --draw",
+        description = {"Detect objects with the pretrained YOLOv5n or a trained FCOS detector; write detections "
+                + "(JSON or YOLO txt) and drawings.",
+            "  irfuse detect --detector-weights yolov5n_coco.npz --images fused/ -o out --draw",
+            "  irfuse detect --detector-weights yolov5n_coco.npz --ir-dir IR --vis-dir VIS --input ir -o out",
             "  irfuse detect --model runs/det/model --ir-dir IR --vis-dir VIS -o out --format yolo"})
 public final class DetectCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a trained detector folder")
+    @Option(names = "--detector", paramLabel = "yolov5n|fcos",
+            description = "yolov5n (pretrained, needs --detector-weights; the default when they are given) or fcos "
+                    + "(a detector trained with train-detector, needs --model)")
+    String detector;
+
+    @Option(names = "--detector-weights", paramLabel = "FILE",
+            description = "YOLOv5n weights as .npz (see README: where to get them, how to convert a .pt)")
+    Path detectorWeights;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "fcos: a trained detector folder")
     Path model;
+
+    @Option(names = "--classes", paramLabel = "SET",
+            description = "yolov5n: the dataset classes to report (msrs (default), m3fd, a classes.txt, or a comma "
+                    + "list)")
+    String classes;
+
+    @Option(names = "--class-map", paramLabel = "COCO=CLASS,...",
+            description = "yolov5n: COCO classes counted as dataset classes (default: the same names)")
+    String classMap;
+
+    @Option(names = "--input", paramLabel = "ir|vis|fused",
+            description = "yolov5n with --ir-dir/--vis-dir: which image to detect on (default fused)")
+    String input;
+
+    @Option(names = "--pad", defaultValue = "bottom-right", paramLabel = "WHERE",
+            description = "yolov5n: pad to a multiple of 32 with gray 114 at the bottom-right (default) or center")
+    String pad;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -72,15 +105,19 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--draw", description = "also write OUT/drawn/<id>.png with the boxes drawn") boolean draw;
 
-    @Option(names = "--score-threshold", defaultValue = "0.05",
-            description = "keep detections above this score (FCOS default 0.05; mAP wants low thresholds)")
-    double scoreThreshold;
+    @Option(names = "--score-threshold",
+            description = "keep detections above this score (yolov5n 0.001 and fcos 0.05 by default: mAP wants low "
+                    + "thresholds)")
+    Double scoreThreshold;
 
-    @Option(names = "--draw-threshold", defaultValue = "0.3", description = "draw only boxes above this score")
-    double drawThreshold;
+    @Option(names = "--draw-threshold", description = "draw only boxes above this score (yolov5n 0.25, fcos 0.3)")
+    Double drawThreshold;
 
-    @Option(names = "--nms-iou", defaultValue = "0.6", description = "class-wise NMS IoU threshold") double nmsIou;
-    @Option(names = "--max-detections", defaultValue = "100") int maxDetections;
+    @Option(names = "--nms-iou", description = "class-wise NMS IoU threshold (yolov5n 0.45, fcos 0.6)")
+    Double nmsIou;
+
+    @Option(names = "--max-detections", description = "boxes kept: yolov5n per class (300), fcos overall (100)")
+    Integer maxDetections;
     @Option(names = "--overwrite", description = "replace existing output files") boolean overwrite;
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
@@ -98,29 +135,49 @@ public final class DetectCommand implements Callable<Integer> {
         if (!fmt.equals("json") && !fmt.equals("yolo")) {
             throw new UserException("--format must be json or yolo, got '" + format + "'");
         }
-        FcosDecoder.Settings settings = new FcosDecoder.Settings(scoreThreshold, 1000, nmsIou, maxDetections);
+        boolean yolo = yolo();
         List<Item> items = items();
         if (items.isEmpty()) {
             throw new UserException("no images to run on");
         }
         refuseExisting(items, fmt);
-        Files.createDirectories(out);
+        double score = scoreThreshold != null ? scoreThreshold : yolo ? 0.001 : 0.05;
+        double drawAbove = drawThreshold != null ? drawThreshold : yolo ? 0.25 : 0.3;
         Map<String, List<Box>> all = new LinkedHashMap<>();
         try (Compute compute = Compute.open(device)) {
-            DetectorModel dm = DetectorModel.load(model, compute);
-            List<String> classes = dm.classes();
-            Detector detector = new Detector(dm.network(), compute, settings);
+            List<String> classNames;
+            DetectorInput kind;
+            Function<Image, List<Box>> run;
+            if (yolo) {
+                classNames = EvalDetCommand.classList(classes == null ? "msrs" : classes);
+                YoloDetector.Settings settings = new YoloDetector.Settings(score, nmsIou == null ? 0.45 : nmsIou,
+                        maxDetections == null ? 300 : maxDetections, Padding.parse(pad));
+                ClassMapping mapping = ClassMapping.parse(classMap, ClassMapping.COCO, classNames);
+                YoloV5n net = YoloV5n.load(detectorWeights, compute.root());
+                net.freezeParameters(true);
+                YoloDetector d = new YoloDetector(net, compute, mapping, settings);
+                kind = input == null ? DetectorInput.FUSED : DetectorInput.parse(input);
+                run = d::detect;
+            } else {
+                FcosDecoder.Settings settings = new FcosDecoder.Settings(score, 1000, nmsIou == null ? 0.6 : nmsIou,
+                        maxDetections == null ? 100 : maxDetections);
+                DetectorModel dm = DetectorModel.load(model, compute);
+                classNames = dm.classes();
+                kind = dm.input();
+                run = new Detector(dm.network(), compute, settings)::detect;
+            }
             Fuser fuser = null;
-            if (source.pairs != null && dm.input() == DetectorInput.FUSED) {
+            if (source.pairs != null && kind == DetectorInput.FUSED) {
                 FusionModel fm = TrainDetectorCommand.fusionModel(fusionModel, compute);
                 fuser = new Fuser(fm.network(), compute);
             }
+            Files.createDirectories(out);
             int objects = 0;
             try (Progress bar = Progress.start("detect", items.size(), "image")) {
                 for (Item it : items) {
                     bar.message(it.id());
-                    Image img = input(it, dm.input(), fuser);
-                    List<Box> boxes = detector.detect(img);
+                    Image img = input(it, kind, fuser);
+                    List<Box> boxes = run.apply(img);
                     all.put(it.id(), boxes);
                     objects += boxes.size();
                     if (fmt.equals("yolo")) {
@@ -128,20 +185,50 @@ public final class DetectCommand implements Callable<Integer> {
                                 img.height(), true, overwrite);
                     }
                     if (draw) {
-                        List<Box> shown = boxes.stream().filter(b -> b.score() >= drawThreshold).toList();
-                        ImageWriter.write(BoxDrawing.draw(img, shown, classes),
+                        List<Box> shown = boxes.stream().filter(b -> b.score() >= drawAbove).toList();
+                        ImageWriter.write(BoxDrawing.draw(img, shown, classNames),
                                 out.resolve("drawn").resolve(it.id() + ".png"), overwrite);
                     }
                     bar.step();
                 }
             }
             if (fmt.equals("json")) {
-                DetectionsJson.write(out.resolve("detections.json"), all, classes, overwrite);
+                DetectionsJson.write(out.resolve("detections.json"), all, classNames, overwrite);
             }
-            System.err.printf("detected %d objects (score >= %.2f) in %d images into %s%n", objects,
-                    scoreThreshold, items.size(), out);
+            System.err.printf("detected %d objects (score >= %s) in %d images into %s%n", objects,
+                    score, items.size(), out);
         }
         return 0;
+    }
+
+    /** Which detector: explicit, else YOLOv5n when its weights are given; checks what each one needs. */
+    private boolean yolo() {
+        String d = detector != null ? detector.strip().toLowerCase(Locale.ROOT)
+                : detectorWeights != null ? "yolov5n" : "fcos";
+        switch (d) {
+            case "yolov5n" -> {
+                if (detectorWeights == null) {
+                    throw new UserException("--detector yolov5n needs --detector-weights FILE.npz (README: "
+                            + "pretrained detector)");
+                }
+                if (model != null) {
+                    throw new UserException("--model is for --detector fcos; yolov5n takes --detector-weights");
+                }
+                return true;
+            }
+            case "fcos" -> {
+                if (model == null) {
+                    throw new UserException("--detector fcos needs --model DIR (a folder made by train-detector); "
+                            + "for the pretrained YOLOv5n pass --detector-weights");
+                }
+                if (classes != null || classMap != null || input != null) {
+                    throw new UserException("--classes, --class-map and --input are for yolov5n; an fcos model "
+                            + "carries its classes and input in its card");
+                }
+                return false;
+            }
+            default -> throw new UserException("--detector must be yolov5n or fcos, got '" + detector + "'");
+        }
     }
 
     private Image input(Item it, DetectorInput kind, Fuser fuser) throws IOException {

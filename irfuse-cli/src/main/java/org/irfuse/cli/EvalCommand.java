@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
                 + "against their infrared and visible sources, in the conventions of a named toolkit profile.",
                 "Writes a long-form per-image CSV (method,image,metric,profile,value), a JSON summary, and prints "
                         + "a table of means ± std with the best method per metric marked."},
-        subcommands = {EvalSegCommand.class, EvalDetCommand.class})
+        subcommands = {EvalSegCommand.class, EvalDetCommand.class, EvalDownstreamCommand.class})
 public final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

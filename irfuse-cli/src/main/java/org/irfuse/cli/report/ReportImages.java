@@ -49,7 +49,12 @@ final class ReportImages {
     }
 
     Embedded embed(Path source) throws IOException {
-        Image img = displayable(ImageReader.read(source));
+        return embed(ImageReader.read(source), source.getFileName().toString());
+    }
+
+    /** Embeds an image made in memory (e.g. with boxes drawn); {@code name} names its file when not inline. */
+    Embedded embed(Image image, String name) throws IOException {
+        Image img = displayable(image);
         String thumb = dataUri("image/jpeg",
                 ImageWriter.encode(downscale(img, THUMB_MAX_SIDE), "jpeg", THUMB_QUALITY));
         byte[] full = ImageWriter.encode(img, "png", 1f);
@@ -57,9 +62,9 @@ final class ReportImages {
         if (inlineFull) {
             fullUrl = dataUri("image/png", full);
         } else {
-            String name = String.format("%04d-%s.png", ++counter, safeName(source.getFileName().toString()));
-            Files.write(output.staging().resolve(name), full);
-            fullUrl = urlSegment(output.filesDirName()) + "/" + urlSegment(name);
+            String file = String.format("%04d-%s.png", ++counter, safeName(name));
+            Files.write(output.staging().resolve(file), full);
+            fullUrl = urlSegment(output.filesDirName()) + "/" + urlSegment(file);
         }
         return new Embedded(thumb, fullUrl, img.width(), img.height());
     }

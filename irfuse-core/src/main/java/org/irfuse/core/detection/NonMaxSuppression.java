@@ -22,6 +22,17 @@ public final class NonMaxSuppression {
 
     /** As {@link #apply(List, double)}, keeping at most {@code maxDetections} boxes overall (highest scores). */
     public static List<Box> apply(List<Box> boxes, double iouThreshold, int maxDetections) {
+        List<Box> kept = applyPerClass(boxes, iouThreshold, Integer.MAX_VALUE);
+        return kept.size() > maxDetections ? new ArrayList<>(kept.subList(0, maxDetections)) : kept;
+    }
+
+    /**
+     * Class-wise NMS keeping at most {@code maxPerClass} boxes of each class (YOLOv5's evaluation protocol as used
+     * here: the cap applies per class, so one crowded class cannot push the others out). Within a class the
+     * greedy pass stops once the cap is reached — the boxes it would still keep score lower and would be cut.
+     * Result sorted by decreasing score (ties: class order, then input order).
+     */
+    public static List<Box> applyPerClass(List<Box> boxes, double iouThreshold, int maxPerClass) {
         Map<Integer, List<Box>> byClass = new TreeMap<>();
         for (Box b : boxes) {
             byClass.computeIfAbsent(b.classId(), k -> new ArrayList<>()).add(b);
@@ -32,6 +43,9 @@ public final class NonMaxSuppression {
             sorted.sort(Comparator.comparingDouble(Box::score).reversed());
             List<Box> keptHere = new ArrayList<>();
             for (Box candidate : sorted) {
+                if (keptHere.size() >= maxPerClass) {
+                    break;
+                }
                 boolean suppressed = false;
                 for (Box k : keptHere) {
                     if (BoxIou.iou(candidate, k) > iouThreshold) {
@@ -47,6 +61,6 @@ public final class NonMaxSuppression {
         }
         // Stable sort: equal scores keep class order, then input order.
         kept.sort(Comparator.comparingDouble(Box::score).reversed());
-        return kept.size() > maxDetections ? new ArrayList<>(kept.subList(0, maxDetections)) : kept;
+        return kept;
     }
 }

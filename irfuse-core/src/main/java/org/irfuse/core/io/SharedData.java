@@ -18,9 +18,32 @@ public final class SharedData {
 
     /** The {@code shared/data} folder, if present. */
     public static Optional<Path> data() {
+        return folder("data");
+    }
+
+    /**
+     * The {@code shared/models} folder (pretrained YOLOv5n and MFNet weights as .npz, golden outputs), if present;
+     * found the same way as {@link #data()}.
+     */
+    public static Optional<Path> models() {
+        return folder("models");
+    }
+
+    /** A file of the shared models folder, if present (e.g. {@code "yolov5n_coco.npz"}). */
+    public static Optional<Path> model(String relative) {
+        return models().map(d -> d.resolve(relative)).filter(Files::exists);
+    }
+
+    /** The message tests print when they skip for lack of the shared models. */
+    public static String missingModelMessage(String relative) {
+        return "skipped: ../shared/models/" + relative + " is absent (pretrained weights are never in the "
+                + "repository; set -Dirfuse.shared=/path/to/shared to point at the folder holding models/)";
+    }
+
+    private static Optional<Path> folder(String name) {
         for (String candidate : new String[] {System.getProperty("irfuse.shared"), System.getenv("IRFUSE_SHARED")}) {
             if (candidate != null && !candidate.isBlank()) {
-                Path p = Path.of(candidate).resolve("data");
+                Path p = Path.of(candidate).resolve(name);
                 if (Files.isDirectory(p)) {
                     return Optional.of(p.toAbsolutePath().normalize());
                 }
@@ -28,7 +51,7 @@ public final class SharedData {
         }
         Path dir = Path.of("").toAbsolutePath();
         for (int up = 0; up < 3 && dir != null; up++, dir = dir.getParent()) {
-            Path p = dir.resolveSibling("shared").resolve("data");
+            Path p = dir.resolveSibling("shared").resolve(name);
             if (Files.isDirectory(p)) {
                 return Optional.of(p.normalize());
             }

@@ -46,5 +46,9 @@ class BoxIouAndNmsTest {
         // At most 2 detections overall.
         assertEquals(List.of(e, a), NonMaxSuppression.apply(List.of(c, b, a, d, e), 0.5, 2));
         assertSame(0, NonMaxSuppression.apply(List.of(), 0.5).size());
+        // At most 2 per class: class 0 keeps e, a (c is cut), class 1 keeps d.
+        assertEquals(List.of(e, a, d), NonMaxSuppression.applyPerClass(List.of(c, b, a, d, e), 0.5, 2));
+        // At most 1 per class: the cap stops the pass, a lower box can not replace a kept one.
+        assertEquals(List.of(e, d), NonMaxSuppression.applyPerClass(List.of(c, b, a, d, e), 0.5, 1));
     }
 }

@@ -1,0 +1,57 @@
+package org.irfuse.cli;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.irfuse.nn.pretrained.PretrainedBenchmark;
+import org.irfuse.nn.runtime.Compute;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code irfuse bench-pretrained}: median times of YOLOv5n forward, forward + backward, and MFNet forward. */
+@Command(name = "bench-pretrained", mixinStandardHelpOptions = true,
+        description = {"Time the pretrained judges at one size: YOLOv5n forward and forward+backward, MFNet forward "
+                + "(medians; weights do not change the cost, so none are needed).",
+            "  irfuse bench-pretrained --threads 2 --repeats 10"})
+public final class BenchPretrainedCommand implements Callable<Integer> {
+    @Option(names = "--size", defaultValue = "640x480", description = "input WxH (default ${DEFAULT-VALUE})")
+    String size;
+    @Option(names = "--warmup", defaultValue = "2") int warmup;
+    @Option(names = "--repeats", defaultValue = "10") int repeats;
+    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+
+    @Override
+    public Integer call() {
+        if (threads != null) {
+            Compute.configureThreads(threads);
+        }
+        String[] p = size.toLowerCase(Locale.ROOT).split("x");
+        int w;
+        int h;
+        try {
+            w = Integer.parseInt(p[0].trim());
+            h = Integer.parseInt(p[1].trim());
+        } catch (RuntimeException e) {
+            throw new UserException("--size must be WxH, got '" + size + "'");
+        }
+        if (p.length != 2 || w < 32 || h < 32 || repeats < 1 || warmup < 0) {
+            throw new UserException("--size must be WxH with both at least 32, --repeats at least 1");
+        }
+        try (Compute compute = Compute.open(device)) {
+            System.out.printf(Locale.ROOT, "size %dx%d, threads %s, %d repeats after %d warm-up%n", w, h,
+                    threads == null ? "default" : threads, repeats, warmup);
+            report("YOLOv5n forward", PretrainedBenchmark.yoloForwardSeconds(compute, h, w, warmup, repeats));
+            report("YOLOv5n forward+backward",
+                    PretrainedBenchmark.yoloForwardBackwardSeconds(compute, h, w, warmup, repeats));
+            report("MFNet forward", PretrainedBenchmark.mfnetForwardSeconds(compute, h, w, warmup, repeats));
+        }
+        return 0;
+    }
+
+    private static void report(String what, double[] t) {
+        System.out.printf(Locale.ROOT, "%-26s median %7.1f ms (min %.1f, max %.1f)%n", what,
+                1000 * PretrainedBenchmark.median(t), 1000 * Arrays.stream(t).min().orElse(Double.NaN),
+                1000 * Arrays.stream(t).max().orElse(Double.NaN));
+    }
+}

@@ -1,0 +1,87 @@
+package org.irfuse.nn.pretrained;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.Arrays;
+import org.irfuse.nn.runtime.Compute;
+
+/**
+ * Wall-clock cost of the pretrained networks (weights do not change the cost, so freshly initialised ones are
+ * timed): YOLOv5n forward (to the decoded output on the host) and forward + backward (gradients to every weight
+ * and to the input image, as a fine-tuning or bi-level step needs), MFNet forward. Sizes are padded to the
+ * networks' multiples as their runners do (640×480 needs none: 480 = 15·32 = 30·16). Every
+ * timed repeat in seconds after untimed warm-up repeats; callers report the median.
+ */
+public final class PretrainedBenchmark {
+    private PretrainedBenchmark() {
+    }
+
+    public static double[] yoloForwardSeconds(Compute compute, int height, int width, int warmup, int repeats) {
+        YoloV5n net = YoloV5n.create(compute.root());
+        net.freezeParameters(true);
+        Shape s = new Shape(1, 3, roundUp(height, YoloV5n.SIZE_MULTIPLE), roundUp(width, YoloV5n.SIZE_MULTIPLE));
+        return time(warmup, repeats, () -> {
+            try (NDManager step = compute.newStep()) {
+                NDArray x = step.randomUniform(0, 1, s);
+                net.predict(compute.parameters(), x, false).toFloatArray();
+            }
+        });
+    }
+
+    public static double[] yoloForwardBackwardSeconds(Compute compute, int height, int width, int warmup,
+            int repeats) {
+        YoloV5n net = YoloV5n.create(compute.root());
+        Shape s = new Shape(1, 3, roundUp(height, YoloV5n.SIZE_MULTIPLE), roundUp(width, YoloV5n.SIZE_MULTIPLE));
+        return time(warmup, repeats, () -> {
+            try (NDManager step = compute.newStep()) {
+                NDArray x = step.randomUniform(0, 1, s);
+                x.setRequiresGradient(true);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDList raw = net.raw(compute.parameters(), x, true);
+                    NDArray loss = raw.get(0).square().mean().add(raw.get(1).square().mean())
+                            .add(raw.get(2).square().mean());
+                    gc.backward(loss);
+                }
+                x.getGradient().sum().getFloat();
+            }
+        });
+    }
+
+    public static double[] mfnetForwardSeconds(Compute compute, int height, int width, int warmup, int repeats) {
+        MfNet net = MfNet.create(compute.root());
+        net.freezeParameters(true);
+        Shape s = new Shape(1, 4, roundUp(height, MfNet.SIZE_MULTIPLE), roundUp(width, MfNet.SIZE_MULTIPLE));
+        return time(warmup, repeats, () -> {
+            try (NDManager step = compute.newStep()) {
+                net.logits(compute.parameters(), step.randomUniform(0, 1, s), false).toFloatArray();
+            }
+        });
+    }
+
+    private static double[] time(int warmup, int repeats, Runnable body) {
+        double[] times = new double[repeats];
+        for (int i = 0; i < warmup + repeats; i++) {
+            long t0 = System.nanoTime();
+            body.run();
+            if (i >= warmup) {
+                times[i - warmup] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        return times;
+    }
+
+    static int roundUp(int v, int multiple) {
+        return (v + multiple - 1) / multiple * multiple;
+    }
+
+    public static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}
