@@ -53,37 +53,76 @@ final class Filters {
     /**
      * {@link #valid} followed by keeping every {@code step}-th row and column from the first (VIF's
      * {@code filter2(win, x, 'valid')} then {@code (1:2:end, 1:2:end)}), computing only the kept outputs.
-     * The kernel must be symmetric (Gaussian, box): mirrored taps are added first, halving the products.
      */
     static Plane valid(Plane p, double[] k, int step) {
-        int n = k.length;
-        int w = p.width();
-        int h = p.height();
-        int fw = w - n + 1;
-        int fh = h - n + 1;
-        if (fw <= 0 || fh <= 0) {
+        int ow = validSize(p.width(), p.height(), k.length, step, true);
+        int oh = validSize(p.width(), p.height(), k.length, step, false);
+        double[] dst = new double[ow * oh];
+        valid(p.v(), p.width(), p.height(), k, step, new double[ow * p.height()], dst);
+        return new Plane(ow, oh, dst);
+    }
+
+    /**
+     * The output width ({@code horizontal}) or height of {@link #valid}.
+     *
+     * @throws IllegalArgumentException when the image is smaller than the window
+     */
+    static int validSize(int w, int h, int n, int step, boolean horizontal) {
+        if (w - n + 1 <= 0 || h - n + 1 <= 0) {
             throw new IllegalArgumentException("image " + w + "x" + h + " is smaller than the " + n + "x" + n
                     + " window");
         }
-        int ow = (fw + step - 1) / step;
-        int oh = (fh + step - 1) / step;
+        return ((horizontal ? w : h) - n + 1 + step - 1) / step;
+    }
+
+    /**
+     * {@link #valid} of the row-major {@code w×h} array {@code src} into {@code dst} (its first ow·oh entries),
+     * using {@code rows} (at least ow·h entries) for the horizontal pass; nothing is allocated.
+     *
+     * <p>The kernel must be symmetric (Gaussian, box): mirrored taps are added first, halving the products. Every
+     * output is {@code k[c]·x[c] + k[0]·(x[0] + x[n−1]) + k[1]·(x[1] + x[n−2]) + ...} in exactly that order, in
+     * both passes (the order the golden tests were matched with). For step 1 the loops run over the outputs
+     * inside the tap loop, which the JIT vectorises without changing any output's summation order (Java never
+     * fuses or reassociates floating-point operations).
+     */
+    static void valid(double[] src, int w, int h, double[] k, int step, double[] rows, double[] dst) {
+        int n = k.length;
+        int ow = validSize(w, h, n, step, true);
+        int oh = validSize(w, h, n, step, false);
         int half = n / 2;
         boolean odd = (n & 1) == 1;
-        double[] src = p.v();
-        double[] rows = new double[ow * h];
         for (int y = 0; y < h; y++) {
             int in = y * w;
             int out = y * ow;
-            for (int ox = 0; ox < ow; ox++) {
-                int x = in + ox * step;
-                double s = odd ? k[half] * src[x + half] : 0;
-                for (int t = 0; t < half; t++) {
-                    s += k[t] * (src[x + t] + src[x + n - 1 - t]);
+            if (step == 1) {
+                if (odd) {
+                    double kc = k[half];
+                    int c = in + half;
+                    for (int x = 0; x < ow; x++) {
+                        rows[out + x] = kc * src[c + x];
+                    }
+                } else {
+                    java.util.Arrays.fill(rows, out, out + ow, 0);
                 }
-                rows[out + ox] = s;
+                for (int t = 0; t < half; t++) {
+                    double kt = k[t];
+                    int l = in + t;
+                    int r = in + n - 1 - t;
+                    for (int x = 0; x < ow; x++) {
+                        rows[out + x] += kt * (src[l + x] + src[r + x]);
+                    }
+                }
+            } else {
+                for (int ox = 0; ox < ow; ox++) {
+                    int x = in + ox * step;
+                    double s = odd ? k[half] * src[x + half] : 0;
+                    for (int t = 0; t < half; t++) {
+                        s += k[t] * (src[x + t] + src[x + n - 1 - t]);
+                    }
+                    rows[out + ox] = s;
+                }
             }
         }
-        double[] dst = new double[ow * oh];
         for (int oy = 0; oy < oh; oy++) {
             int out = oy * ow;
             int y = oy * step;
@@ -93,6 +132,8 @@ final class Filters {
                 for (int x = 0; x < ow; x++) {
                     dst[out + x] = kc * rows[in + x];
                 }
+            } else {
+                java.util.Arrays.fill(dst, out, out + ow, 0);
             }
             for (int t = 0; t < half; t++) {
                 double kt = k[t];
@@ -103,22 +144,19 @@ final class Filters {
                 }
             }
         }
-        return new Plane(ow, oh, dst);
-    }
-
-    /** {@link #valid} of the element-wise product {@code a·b}. */
-    static Plane validOfProduct(Plane a, Plane b, double[] k) {
-        return valid(product(a, b), k);
     }
 
     static Plane product(Plane a, Plane b) {
-        double[] x = a.v();
-        double[] y = b.v();
-        double[] out = new double[x.length];
-        for (int i = 0; i < out.length; i++) {
+        double[] out = new double[a.size()];
+        product(a.v(), b.v(), a.size(), out);
+        return new Plane(a.width(), a.height(), out);
+    }
+
+    /** {@code out[i] = x[i]·y[i]} for the first {@code n} entries. */
+    static void product(double[] x, double[] y, int n, double[] out) {
+        for (int i = 0; i < n; i++) {
             out[i] = x[i] * y[i];
         }
-        return new Plane(a.width(), a.height(), out);
     }
 
     /**
@@ -126,21 +164,32 @@ final class Filters {
      * {@code imfilter(x, w, 'replicate')} / {@code imgaussfilt(..., 'Padding', 'replicate')}.
      */
     static Plane sameReplicate(Plane p, double[] k) {
-        int n = k.length;
-        int r = n / 2;
-        int w = p.width();
-        int h = p.height();
-        double[] padded = new double[(w + 2 * r) * (h + 2 * r)];
+        int r = k.length / 2;
+        double[] dst = new double[p.size()];
+        sameReplicate(p.v(), p.width(), p.height(), k, new double[(p.width() + 2 * r) * (p.height() + 2 * r)],
+                new double[p.width() * (p.height() + 2 * r)], dst);
+        return new Plane(p.width(), p.height(), dst);
+    }
+
+    /**
+     * {@link #sameReplicate} into {@code dst} (w·h entries) with caller-provided scratch: {@code padded} of at
+     * least (w+2r)(h+2r) and {@code rows} of at least w(h+2r) entries, r = n/2.
+     */
+    static void sameReplicate(double[] src, int w, int h, double[] k, double[] padded, double[] rows, double[] dst) {
+        int r = k.length / 2;
         int pw = w + 2 * r;
-        double[] src = p.v();
         for (int y = 0; y < h + 2 * r; y++) {
-            int sy = Math.min(h - 1, Math.max(0, y - r));
-            for (int x = 0; x < pw; x++) {
-                int sx = Math.min(w - 1, Math.max(0, x - r));
-                padded[y * pw + x] = src[sy * w + sx];
+            int o = y * pw;
+            int s = Math.min(h - 1, Math.max(0, y - r)) * w;
+            double left = src[s];
+            double right = src[s + w - 1];
+            for (int x = 0; x < r; x++) {
+                padded[o + x] = left;
+                padded[o + r + w + x] = right;
             }
+            System.arraycopy(src, s, padded, o + r, w);
         }
-        return valid(new Plane(pw, h + 2 * r, padded), k);
+        valid(padded, pw, h + 2 * r, k, 1, rows, dst);
     }
 
     /**
@@ -150,31 +199,35 @@ final class Filters {
      * equal responses compare equal (the Qabf {@code g_A = g_F} case of the tang2022 profile).
      */
     static double[] conv2Same3x3(Plane p, double[] k) {
-        int w = p.width();
-        int h = p.height();
-        double[] src = p.v();
-        double[] out = new double[w * h];
-        for (int c = 0; c < 3; c++) {
-            for (int r = 0; r < 3; r++) {
-                double kv = k[r * 3 + c];
-                if (kv == 0) {
-                    continue;
-                }
-                int dy = 1 - r;
-                int dx = 1 - c;
-                int y0 = Math.max(0, -dy);
-                int y1 = Math.min(h, h - dy);
-                int x0 = Math.max(0, -dx);
-                int x1 = Math.min(w, w - dx);
-                for (int y = y0; y < y1; y++) {
-                    int o = y * w;
-                    int s = (y + dy) * w + dx;
+        double[] out = new double[p.size()];
+        conv2Same3x3(p.v(), p.width(), p.height(), k, out);
+        return out;
+    }
+
+    /**
+     * {@link #conv2Same3x3(Plane, double[])} of the row-major {@code w×h} array {@code src} into {@code out}. Row
+     * by row (the row being summed stays in L1), each pixel's terms still in MATLAB's order.
+     */
+    static void conv2Same3x3(double[] src, int w, int h, double[] k, double[] out) {
+        for (int y = 0; y < h; y++) {
+            int o = y * w;
+            java.util.Arrays.fill(out, o, o + w, 0);
+            for (int c = 0; c < 3; c++) {
+                for (int r = 0; r < 3; r++) {
+                    double kv = k[r * 3 + c];
+                    int sy = y + 1 - r;
+                    if (kv == 0 || sy < 0 || sy >= h) {
+                        continue;
+                    }
+                    int dx = 1 - c;
+                    int x0 = Math.max(0, -dx);
+                    int x1 = Math.min(w, w - dx);
+                    int s = sy * w + dx;
                     for (int x = x0; x < x1; x++) {
                         out[o + x] += kv * src[s + x];
                     }
                 }
             }
         }
-        return out;
     }
 }
