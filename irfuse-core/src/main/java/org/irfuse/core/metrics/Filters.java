@@ -58,7 +58,7 @@ final class Filters {
         int ow = validSize(p.width(), p.height(), k.length, step, true);
         int oh = validSize(p.width(), p.height(), k.length, step, false);
         double[] dst = new double[ow * oh];
-        valid(p.v(), p.width(), p.height(), k, step, new double[ow * p.height()], dst);
+        valid(p.v(), p.width(), p.height(), new ValidRows(k, p.width(), step), dst);
         return new Plane(ow, oh, dst);
     }
 
@@ -76,72 +76,18 @@ final class Filters {
     }
 
     /**
-     * {@link #valid} of the row-major {@code w×h} array {@code src} into {@code dst} (its first ow·oh entries),
-     * using {@code rows} (at least ow·h entries) for the horizontal pass; nothing is allocated.
-     *
-     * <p>The kernel must be symmetric (Gaussian, box): mirrored taps are added first, halving the products. Every
-     * output is {@code k[c]·x[c] + k[0]·(x[0] + x[n−1]) + k[1]·(x[1] + x[n−2]) + ...} in exactly that order, in
-     * both passes (the order the golden tests were matched with). For step 1 the loops run over the outputs
-     * inside the tap loop, which the JIT vectorises without changing any output's summation order (Java never
-     * fuses or reassociates floating-point operations).
+     * {@link #valid} of the row-major {@code w×h} array {@code src} into {@code dst} (its first ow·oh entries)
+     * through {@code rows}, a stream of this kernel and step over rows of width w (see {@link ValidRows} for the
+     * summation order); nothing is allocated.
      */
-    static void valid(double[] src, int w, int h, double[] k, int step, double[] rows, double[] dst) {
-        int n = k.length;
-        int ow = validSize(w, h, n, step, true);
-        int oh = validSize(w, h, n, step, false);
-        int half = n / 2;
-        boolean odd = (n & 1) == 1;
+    static void valid(double[] src, int w, int h, ValidRows rows, double[] dst) {
+        rows.reset();
+        int ow = rows.outWidth();
+        int oy = 0;
         for (int y = 0; y < h; y++) {
-            int in = y * w;
-            int out = y * ow;
-            if (step == 1) {
-                if (odd) {
-                    double kc = k[half];
-                    int c = in + half;
-                    for (int x = 0; x < ow; x++) {
-                        rows[out + x] = kc * src[c + x];
-                    }
-                } else {
-                    java.util.Arrays.fill(rows, out, out + ow, 0);
-                }
-                for (int t = 0; t < half; t++) {
-                    double kt = k[t];
-                    int l = in + t;
-                    int r = in + n - 1 - t;
-                    for (int x = 0; x < ow; x++) {
-                        rows[out + x] += kt * (src[l + x] + src[r + x]);
-                    }
-                }
-            } else {
-                for (int ox = 0; ox < ow; ox++) {
-                    int x = in + ox * step;
-                    double s = odd ? k[half] * src[x + half] : 0;
-                    for (int t = 0; t < half; t++) {
-                        s += k[t] * (src[x + t] + src[x + n - 1 - t]);
-                    }
-                    rows[out + ox] = s;
-                }
-            }
-        }
-        for (int oy = 0; oy < oh; oy++) {
-            int out = oy * ow;
-            int y = oy * step;
-            if (odd) {
-                double kc = k[half];
-                int in = (y + half) * ow;
-                for (int x = 0; x < ow; x++) {
-                    dst[out + x] = kc * rows[in + x];
-                }
-            } else {
-                java.util.Arrays.fill(dst, out, out + ow, 0);
-            }
-            for (int t = 0; t < half; t++) {
-                double kt = k[t];
-                int in1 = (y + t) * ow;
-                int in2 = (y + n - 1 - t) * ow;
-                for (int x = 0; x < ow; x++) {
-                    dst[out + x] += kt * (rows[in1 + x] + rows[in2 + x]);
-                }
+            if (rows.push(src, y * w)) {
+                rows.emit(dst, oy * ow);
+                oy++;
             }
         }
     }
@@ -165,31 +111,35 @@ final class Filters {
      */
     static Plane sameReplicate(Plane p, double[] k) {
         int r = k.length / 2;
+        int w = p.width();
+        int h = p.height();
         double[] dst = new double[p.size()];
-        sameReplicate(p.v(), p.width(), p.height(), k, new double[(p.width() + 2 * r) * (p.height() + 2 * r)],
-                new double[p.width() * (p.height() + 2 * r)], dst);
-        return new Plane(p.width(), p.height(), dst);
+        ValidRows rows = new ValidRows(k, w + 2 * r, 1);
+        double[] padded = new double[w + 2 * r];
+        int oy = 0;
+        for (int y = 0; y < h + 2 * r; y++) {
+            replicateRow(p.v(), w, h, r, y, padded);
+            if (rows.push(padded, 0)) {
+                rows.emit(dst, oy * w);
+                oy++;
+            }
+        }
+        return new Plane(w, h, dst);
     }
 
     /**
-     * {@link #sameReplicate} into {@code dst} (w·h entries) with caller-provided scratch: {@code padded} of at
-     * least (w+2r)(h+2r) and {@code rows} of at least w(h+2r) entries, r = n/2.
+     * Row {@code y} (0 ≤ y < h + 2r) of the w×h array {@code src} padded by r on every side with its border
+     * values (MATLAB 'replicate') into {@code out} (w + 2r entries).
      */
-    static void sameReplicate(double[] src, int w, int h, double[] k, double[] padded, double[] rows, double[] dst) {
-        int r = k.length / 2;
-        int pw = w + 2 * r;
-        for (int y = 0; y < h + 2 * r; y++) {
-            int o = y * pw;
-            int s = Math.min(h - 1, Math.max(0, y - r)) * w;
-            double left = src[s];
-            double right = src[s + w - 1];
-            for (int x = 0; x < r; x++) {
-                padded[o + x] = left;
-                padded[o + r + w + x] = right;
-            }
-            System.arraycopy(src, s, padded, o + r, w);
+    static void replicateRow(double[] src, int w, int h, int r, int y, double[] out) {
+        int s = Math.min(h - 1, Math.max(0, y - r)) * w;
+        double left = src[s];
+        double right = src[s + w - 1];
+        for (int x = 0; x < r; x++) {
+            out[x] = left;
+            out[r + w + x] = right;
         }
-        valid(padded, pw, h + 2 * r, k, 1, rows, dst);
+        System.arraycopy(src, s, out, r, w);
     }
 
     /**

@@ -14,21 +14,9 @@ final class Ssim {
      * the 'valid' region is kept) and the constants.
      */
     record Window(double[] kernel, boolean replicate, double covNorm, double c1, double c2) {
-        int outWidth(int w, int h) {
-            return replicate ? w : Filters.validSize(w, h, kernel.length, 1, true);
-        }
-
-        int outHeight(int w, int h) {
-            return replicate ? h : Filters.validSize(w, h, kernel.length, 1, false);
-        }
-
-        /** The filtered {@code w×h} array {@code x} into {@code dst}, with the caller's scratch. */
-        void filter(double[] x, int w, int h, double[] padded, double[] rows, double[] dst) {
-            if (replicate) {
-                Filters.sameReplicate(x, w, h, kernel, padded, rows, dst);
-            } else {
-                Filters.valid(x, w, h, kernel, 1, rows, dst);
-            }
+        /** Border width added on each side before 'valid' filtering (replicate: n/2, else 0). */
+        int pad() {
+            return replicate ? kernel.length / 2 : 0;
         }
     }
 
@@ -74,85 +62,144 @@ final class Ssim {
     }
 
     /**
-     * The sources' filtered mean μx and mean square w*(x·x) under one window, and scratch for the fused side,
-     * reused for every fused image of the pair. Not thread-safe: one instance per thread.
+     * The sources' filtered mean μx and mean square w*(x·x) under one window, and streams and row buffers for
+     * the fused side, reused for every fused image of the pair. Not thread-safe: one instance per thread.
      */
     static final class Sources {
         private final Window w;
         private final int width;
         private final int height;
-        private final int n;
+        private final int outWidth;
+        private final int outHeight;
         private final double[][] x;
         private final double[][] mx;
         private final double[][] mxx;
-        private final double[] padded;
-        private final double[] rows;
-        private final double[] product;
-        private final double[] mf;
-        private final double[] mff;
-        private final double[] mxf;
+        /** Streams over (padded) rows: F, F·F, then X·F per source. */
+        private final ValidRows[] streams;
+        private final double[] row;
+        private final double[] productRow;
+        private final double[][] outRow;
 
         Sources(Window w, Plane... sources) {
             this.w = w;
             this.width = sources[0].width();
             this.height = sources[0].height();
-            int ow = w.outWidth(width, height);
-            int oh = w.outHeight(width, height);
-            this.n = ow * oh;
-            int r = w.replicate() ? w.kernel().length / 2 : 0;
-            padded = new double[w.replicate() ? (width + 2 * r) * (height + 2 * r) : 0];
-            rows = new double[(w.replicate() ? width : ow) * (height + 2 * r)];
-            product = new double[width * height];
-            mf = new double[n];
-            mff = new double[n];
-            mxf = new double[n];
+            int r = w.pad();
+            int n = w.kernel().length;
+            int pw = width + 2 * r;
+            outWidth = Filters.validSize(pw, height + 2 * r, n, 1, true);
+            outHeight = Filters.validSize(pw, height + 2 * r, n, 1, false);
+            streams = new ValidRows[2 + sources.length];
+            outRow = new double[streams.length][outWidth];
+            for (int q = 0; q < streams.length; q++) {
+                streams[q] = new ValidRows(w.kernel(), pw, 1);
+            }
+            row = new double[pw];
+            productRow = new double[pw];
             x = new double[sources.length][];
             mx = new double[sources.length][];
             mxx = new double[sources.length][];
             for (int i = 0; i < sources.length; i++) {
                 x[i] = sources[i].v();
-                mx[i] = new double[n];
-                mxx[i] = new double[n];
-                w.filter(x[i], width, height, padded, rows, mx[i]);
-                Filters.product(x[i], x[i], width * height, product);
-                w.filter(product, width, height, padded, rows, mxx[i]);
+                mx[i] = new double[outWidth * outHeight];
+                mxx[i] = new double[outWidth * outHeight];
+                ValidRows mean = streams[0];
+                ValidRows square = streams[1];
+                mean.reset();
+                square.reset();
+                int oy = 0;
+                for (int y = 0; y < height + 2 * r; y++) {
+                    inputRow(x[i], y, row);
+                    productRow(x[i], x[i], y, productRow);
+                    boolean ready = mean.push(row, 0);
+                    square.push(productRow, 0);
+                    if (ready) {
+                        mean.emit(mx[i], oy * outWidth);
+                        square.emit(mxx[i], oy * outWidth);
+                        oy++;
+                    }
+                }
             }
         }
 
-        /** Σ over the sources X of mean(SSIM map of (F, X)), sources in their given order. */
+        /** Row y of the filter's input (padded with border values when the window replicates) into out. */
+        private void inputRow(double[] v, int y, double[] out) {
+            if (w.replicate()) {
+                Filters.replicateRow(v, width, height, w.pad(), y, out);
+            } else {
+                System.arraycopy(v, y * width, out, 0, width);
+            }
+        }
+
+        /** Row y of the (padded) product a·b into out: padding replicates, so it commutes with the product. */
+        private void productRow(double[] a, double[] b, int y, double[] out) {
+            int r = w.pad();
+            int s = Math.min(height - 1, Math.max(0, y - r)) * width;
+            for (int i = 0; i < width; i++) {
+                out[r + i] = a[s + i] * b[s + i];
+            }
+            for (int i = 0; i < r; i++) {
+                out[i] = out[r];
+                out[r + width + i] = out[r + width - 1];
+            }
+        }
+
+        /** Σ over the sources X (in their order) of mean(SSIM map of (F, X)). */
         double sum(Plane f) {
             if (f.width() != width || f.height() != height) {
                 throw new IllegalArgumentException("fused plane " + f.width() + "x" + f.height()
                         + " differs from the sources' " + width + "x" + height);
             }
             double[] fv = f.v();
-            int size = width * height;
-            w.filter(fv, width, height, padded, rows, mf);
-            Filters.product(fv, fv, size, product);
-            w.filter(product, width, height, padded, rows, mff);
+            for (ValidRows r : streams) {
+                r.reset();
+            }
+            // One running sum of the map per source, in raster order as a whole-map mean would add it.
+            double[] maps = new double[x.length];
+            int oy = 0;
+            for (int y = 0; y < height + 2 * w.pad(); y++) {
+                inputRow(fv, y, row);
+                boolean ready = streams[0].push(row, 0);
+                productRow(fv, fv, y, productRow);
+                streams[1].push(productRow, 0);
+                for (int i = 0; i < x.length; i++) {
+                    productRow(x[i], fv, y, productRow);
+                    streams[2 + i].push(productRow, 0);
+                }
+                if (ready) {
+                    for (int q = 0; q < streams.length; q++) {
+                        streams[q].emit(outRow[q], 0);
+                    }
+                    for (int i = 0; i < x.length; i++) {
+                        maps[i] = mapRow(maps[i], mx[i], mxx[i], oy * outWidth, outRow[2 + i]);
+                    }
+                    oy++;
+                }
+            }
             double s = 0;
-            for (int i = 0; i < x.length; i++) {
-                Filters.product(x[i], fv, size, product);
-                w.filter(product, width, height, padded, rows, mxf);
-                s += meanMap(mx[i], mf, mxx[i], mff, mxf);
+            int n = outWidth * outHeight;
+            for (double m : maps) {
+                s += m / n;
             }
             return s;
         }
 
-        private double meanMap(double[] mxs, double[] mys, double[] mxxs, double[] myys, double[] mxys) {
-            double s = 0;
+        /** {@code sum} plus the SSIM map over one output row (F's μ and mean square in outRow[0], [1]). */
+        private double mapRow(double sum, double[] mxs, double[] mxxs, int o, double[] mxys) {
+            double[] mys = outRow[0];
+            double[] myys = outRow[1];
             double covNorm = w.covNorm();
             double c1 = w.c1();
             double c2 = w.c2();
-            for (int i = 0; i < n; i++) {
-                double ux = mxs[i];
+            for (int i = 0; i < outWidth; i++) {
+                double ux = mxs[o + i];
                 double uy = mys[i];
-                double vx = covNorm * (mxxs[i] - ux * ux);
+                double vx = covNorm * (mxxs[o + i] - ux * ux);
                 double vy = covNorm * (myys[i] - uy * uy);
                 double vxy = covNorm * (mxys[i] - ux * uy);
-                s += ((2 * ux * uy + c1) * (2 * vxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
+                sum += ((2 * ux * uy + c1) * (2 * vxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
             }
-            return s / n;
+            return sum;
         }
     }
 }

@@ -38,14 +38,13 @@ final class Vif {
     }
 
     /**
-     * The reference (source) side of VIFp for one pair A, B, plus scratch arrays for the fused side, reused for
-     * every fused image of the pair. Not thread-safe: one instance per thread.
+     * The reference (source) side of VIFp for one pair A, B, plus streams and row buffers for the fused side,
+     * reused for every fused image of the pair. Not thread-safe: one instance per thread.
      */
     static final class Sources {
         private final boolean saturateScale1;
         private final int width;
         private final int height;
-        private final double[][] windows = new double[SCALES][];
         /** Per scale: the input plane size and the 'valid' output size. */
         private final int[] inW = new int[SCALES];
         private final int[] inH = new int[SCALES];
@@ -57,13 +56,14 @@ final class Vif {
         private final double[][][] var1 = new double[SCALES][2][];
         /** [scale][source]: Σ log10(1 + σ1²/σn²) over that scale, the denominator's term. */
         private final double[][] den = new double[SCALES][2];
-        // Scratch for the fused side, allocated once at the largest (scale-1) size.
+        /** [scale]: the downsampling stream (scales > 1) and four 'valid' streams (μ, squares, two crosses). */
+        private final ValidRows[] down = new ValidRows[SCALES];
+        private final ValidRows[][] streams = new ValidRows[SCALES][4];
+        // The fused side: its pyramid, and one row of each product and each filtered quantity.
         private final double[][] dist = new double[SCALES][];
-        private final double[] rows;
-        private final double[] product;
-        private final double[] mu2;
-        private final double[] var2;
-        private final double[] cross;
+        private final double[][] productRow = new double[3][];
+        private final double[][] outRow = new double[4][];
+        private final double[] var2Row;
 
         Sources(Plane a, Plane b, boolean saturateScale1) {
             this.saturateScale1 = saturateScale1;
@@ -73,10 +73,10 @@ final class Vif {
             int h = height;
             for (int s = 0; s < SCALES; s++) {
                 double[] win = window(s + 1);
-                windows[s] = win;
                 if (s > 0) {
                     int dw = Filters.validSize(w, h, win.length, 2, true);
                     int dh = Filters.validSize(w, h, win.length, 2, false);
+                    down[s] = new ValidRows(win, w, 2);
                     w = dw;
                     h = dh;
                 }
@@ -84,15 +84,20 @@ final class Vif {
                 inH[s] = h;
                 outW[s] = Filters.validSize(w, h, win.length, 1, true);
                 outH[s] = Filters.validSize(w, h, win.length, 1, false);
+                for (int q = 0; q < 4; q++) {
+                    streams[s][q] = new ValidRows(win, w, 1);
+                }
+                if (s > 0) {
+                    dist[s] = new double[w * h];
+                }
             }
-            rows = new double[outW[0] * inH[0]];
-            product = new double[inW[0] * inH[0]];
-            mu2 = new double[outW[0] * outH[0]];
-            var2 = new double[mu2.length];
-            cross = new double[mu2.length];
-            for (int s = 1; s < SCALES; s++) {
-                dist[s] = new double[inW[s] * inH[s]];
+            for (int q = 0; q < 3; q++) {
+                productRow[q] = new double[inW[0]];
             }
+            for (int q = 0; q < 4; q++) {
+                outRow[q] = new double[outW[0]];
+            }
+            var2Row = new double[outW[0]];
             Plane[] planes = {a, b};
             for (int i = 0; i < 2; i++) {
                 for (int s = 0; s < SCALES; s++) {
@@ -100,46 +105,56 @@ final class Vif {
                         ref[s][i] = planes[i].v();
                     } else {
                         ref[s][i] = new double[inW[s] * inH[s]];
-                        Filters.valid(ref[s - 1][i], inW[s - 1], inH[s - 1], windows[s], 2, rows, ref[s][i]);
+                        Filters.valid(ref[s - 1][i], inW[s - 1], inH[s - 1], down[s], ref[s][i]);
                     }
-                    int n = outW[s] * outH[s];
-                    double[] m1 = new double[n];
-                    double[] v1 = new double[n];
-                    boolean saturate = saturateScale1 && s == 0;
-                    filterMoments(ref[s][i], ref[s][i], s, saturate, m1, v1);
-                    mu1[s][i] = m1;
-                    var1[s][i] = v1;
-                    double d = 0;
-                    for (int p = 0; p < n; p++) {
-                        double s1 = v1[p] < EPS ? 0 : v1[p];
-                        d += Math.log10(1 + s1 / SIGMA_N_SQ);
-                    }
-                    den[s][i] = d;
+                    prepare(i, s);
                 }
             }
         }
 
-        /**
-         * μ = w*x into {@code mu} and σ² = max(0, w*(x·x) − μ²) into {@code var} at scale s ({@code x} is
-         * {@code self}'s plane: both arguments are the same array).
-         */
-        private void filterMoments(double[] x, double[] self, int s, boolean saturate, double[] mu, double[] var) {
-            int n = outW[s] * outH[s];
-            Filters.valid(x, inW[s], inH[s], windows[s], 1, rows, mu);
-            product(x, self, s, saturate);
-            Filters.valid(product, inW[s], inH[s], windows[s], 1, rows, var);
-            for (int p = 0; p < n; p++) {
-                var[p] = Math.max(0, var[p] - mu[p] * mu[p]);
+        /** μ1, σ1² = max(0, w*(R·R) − μ1²) and the denominator term of source i at scale s, streamed. */
+        private void prepare(int i, int s) {
+            double[] x = ref[s][i];
+            int w = inW[s];
+            int ow = outW[s];
+            boolean saturate = saturateScale1 && s == 0;
+            double[] m1 = new double[ow * outH[s]];
+            double[] v1 = new double[m1.length];
+            ValidRows mu = streams[s][0];
+            ValidRows sq = streams[s][1];
+            mu.reset();
+            sq.reset();
+            double d = 0;
+            int oy = 0;
+            for (int y = 0; y < inH[s]; y++) {
+                product(x, x, y * w, w, saturate, productRow[0]);
+                boolean ready = mu.push(x, y * w);
+                sq.push(productRow[0], 0);
+                if (ready) {
+                    int o = oy * ow;
+                    mu.emit(m1, o);
+                    sq.emit(v1, o);
+                    for (int p = o; p < o + ow; p++) {
+                        v1[p] = Math.max(0, v1[p] - m1[p] * m1[p]);
+                        double s1 = v1[p] < EPS ? 0 : v1[p];
+                        d += Math.log10(1 + s1 / SIGMA_N_SQ);
+                    }
+                    oy++;
+                }
             }
+            mu1[s][i] = m1;
+            var1[s][i] = v1;
+            den[s][i] = d;
         }
 
-        /** x·y into {@code product}, saturated at 255 where the toolkit multiplied uint8 images. */
-        private void product(double[] x, double[] y, int s, boolean saturate) {
-            int n = inW[s] * inH[s];
-            Filters.product(x, y, n, product);
+        /** Row {@code x[off..off+n)·y[off..off+n)} into {@code out}, saturated at 255 where the toolkit multiplied uint8 images. */
+        private static void product(double[] x, double[] y, int off, int n, boolean saturate, double[] out) {
+            for (int i = 0; i < n; i++) {
+                out[i] = x[off + i] * y[off + i];
+            }
             if (saturate) {
                 for (int i = 0; i < n; i++) {
-                    product[i] = Math.min(255, product[i]);
+                    out[i] = Math.min(255, out[i]);
                 }
             }
         }
@@ -158,28 +173,60 @@ final class Vif {
                     d = f.v();
                 } else {
                     d = dist[s];
-                    Filters.valid(s == 1 ? f.v() : dist[s - 1], inW[s - 1], inH[s - 1], windows[s], 2, rows, d);
+                    Filters.valid(s == 1 ? f.v() : dist[s - 1], inW[s - 1], inH[s - 1], down[s], d);
                 }
                 boolean saturate = saturateScale1 && s == 0;
-                filterMoments(d, d, s, saturate, mu2, var2);
+                int w = inW[s];
+                int ow = outW[s];
+                for (ValidRows r : streams[s]) {
+                    r.reset();
+                }
+                // The per-scale sums run through the rows in raster order, one running sum per source.
+                double[] nSum = new double[2];
+                int oy = 0;
+                for (int y = 0; y < inH[s]; y++) {
+                    int off = y * w;
+                    product(d, d, off, w, saturate, productRow[0]);
+                    product(ref[s][0], d, off, w, saturate, productRow[1]);
+                    product(ref[s][1], d, off, w, saturate, productRow[2]);
+                    boolean ready = streams[s][0].push(d, off);
+                    streams[s][1].push(productRow[0], 0);
+                    streams[s][2].push(productRow[1], 0);
+                    streams[s][3].push(productRow[2], 0);
+                    if (ready) {
+                        for (int q = 0; q < 4; q++) {
+                            streams[s][q].emit(outRow[q], 0);
+                        }
+                        double[] m2 = outRow[0];
+                        double[] dd = outRow[1];
+                        for (int x = 0; x < ow; x++) {
+                            var2Row[x] = Math.max(0, dd[x] - m2[x] * m2[x]);
+                        }
+                        for (int i = 0; i < 2; i++) {
+                            nSum[i] = numerator(nSum[i], mu1[s][i], var1[s][i], oy * ow, outRow[2 + i], ow);
+                        }
+                        oy++;
+                    }
+                }
                 for (int i = 0; i < 2; i++) {
-                    product(ref[s][i], d, s, saturate);
-                    Filters.valid(product, inW[s], inH[s], windows[s], 1, rows, cross);
-                    num[i] += numerator(mu1[s][i], var1[s][i], outW[s] * outH[s]);
+                    num[i] += nSum[i];
                     dens[i] += den[s][i];
                 }
             }
             return num[0] / dens[0] + num[1] / dens[1];
         }
 
-        /** Σ log10(1 + g²σ1²/(sv² + σn²)) over one scale, {@code cross} holding w*(R·D). */
-        private double numerator(double[] m1s, double[] v1s, int n) {
-            double nSum = 0;
-            for (int i = 0; i < n; i++) {
-                double m1 = m1s[i];
-                double s1 = v1s[i];
-                double s2 = var2[i];
-                double s12 = cross[i] - m1 * mu2[i];
+        /**
+         * {@code nSum} plus log10(1 + g²σ1²/(sv² + σn²)) over one output row (pixels o..o+len of the scale),
+         * {@code cross} holding that row of w*(R·D) and {@code outRow[0]}/{@link #var2Row} F's μ2 and σ2².
+         */
+        private double numerator(double nSum, double[] m1s, double[] v1s, int o, double[] cross, int len) {
+            double[] mu2 = outRow[0];
+            for (int x = 0; x < len; x++) {
+                double m1 = m1s[o + x];
+                double s1 = v1s[o + x];
+                double s2 = var2Row[x];
+                double s12 = cross[x] - m1 * mu2[x];
                 double g = s12 / (s1 + EPS);
                 double sv = s2 - g * s12;
                 if (s1 < EPS) {
