@@ -236,8 +236,8 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     /**
-     * Evaluates every complete name on a pool of {@link #threads}: one task per name reads its sources once and
-     * evaluates every method's fused image. Size mismatches go to {@code problems}; an unreadable image aborts.
+     * Evaluates every complete name on a pool of {@link #threads}: one task per name reads its sources once,
+     * prepares their metric statistics once ({@link Evaluator#pair}) and evaluates every method's fused image. Size mismatches go to {@code problems}; an unreadable image aborts.
      */
     private List<List<MetricRow>> evaluate(Evaluator evaluator, List<String> names, Map<String, Path> ir,
             Map<String, Path> vis, Map<String, Map<String, Path>> fused, List<Method> methods, List<String> problems)
@@ -259,6 +259,8 @@ public final class EvalCommand implements Callable<Integer> {
                         progress.stepBy(methods.size());
                         return rows;
                     }
+                    // Source-side metric work (gray planes, filtered statistics, Sobel maps) once per scene.
+                    Evaluator.Pair pair = evaluator.pair(a, b);
                     for (Method m : methods) {
                         Path fp = fused.get(m.name()).get(name);
                         Image f = ImageReader.read(fp);
@@ -268,7 +270,7 @@ public final class EvalCommand implements Callable<Integer> {
                         } else {
                             Map<Metric, Double> values;
                             try {
-                                values = evaluator.evaluate(a, b, f);
+                                values = pair.evaluate(f);
                             } catch (IllegalArgumentException e) {
                                 throw new UserException(fp + ": cannot evaluate (" + e.getMessage() + ")");
                             }

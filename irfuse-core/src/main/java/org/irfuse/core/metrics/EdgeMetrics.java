@@ -19,15 +19,34 @@ final class EdgeMetrics {
      * g = sqrt(Sx² + Sy²), α = atan(Sy/Sx) and π/2 where Sx = 0.
      */
     static Edges qabfEdges(Plane x) {
-        double[] sx = Filters.conv2Same3x3(x, SOBEL_X);
-        double[] sy = Filters.conv2Same3x3(x, SOBEL_Y);
-        double[] g = new double[sx.length];
-        double[] a = new double[sx.length];
+        Edges e = new Edges(new double[x.size()], new double[x.size()]);
+        qabfEdges(x, new double[x.size()], new double[x.size()], e, true);
+        return e;
+    }
+
+    /**
+     * {@link #qabfEdges(Plane)} into {@code out} with scratch {@code sx}, {@code sy}; with {@code angles} false
+     * α is left for {@link #qabfAngle} to compute where it is needed.
+     */
+    private static void qabfEdges(Plane x, double[] sx, double[] sy, Edges out, boolean angles) {
+        int w = x.width();
+        int h = x.height();
+        Filters.conv2Same3x3(x.v(), w, h, SOBEL_X, sx);
+        Filters.conv2Same3x3(x.v(), w, h, SOBEL_Y, sy);
+        double[] g = out.strength();
+        double[] a = out.angle();
         for (int i = 0; i < g.length; i++) {
             g[i] = Math.sqrt(sx[i] * sx[i] + sy[i] * sy[i]);
-            a[i] = sx[i] == 0 ? HALF_PI : Math.atan(sy[i] / sx[i]);
         }
-        return new Edges(g, a);
+        if (angles) {
+            for (int i = 0; i < g.length; i++) {
+                a[i] = qabfAngle(sx[i], sy[i]);
+            }
+        }
+    }
+
+    private static double qabfAngle(double sx, double sy) {
+        return sx == 0 ? HALF_PI : Math.atan(sy / sx);
     }
 
     /**
@@ -37,17 +56,66 @@ final class EdgeMetrics {
      * planes matters only through it (tang2022: 0..1, VIFB: 255·(0..255), others 0..255).
      */
     static double qabf(Edges a, Edges b, Edges f) {
+        return qabf(a, b, f.strength(), f.angle(), null, null);
+    }
+
+    /**
+     * The Qabf sum; α_F is taken from {@code af}, or, when {@code sx} is given, computed from F's Sobel
+     * responses only where a source has an edge (elsewhere both terms are Q·0 = 0 whatever α_F is, and a term
+     * with g_X = 0 is skipped: Q is finite, so Q·0 adds exactly 0).
+     */
+    private static double qabf(Edges a, Edges b, double[] gf, double[] af, double[] sx, double[] sy) {
         double num = 0;
         double den = 0;
-        double[] gf = f.strength();
-        double[] af = f.angle();
+        double[] gas = a.strength();
+        double[] gbs = b.strength();
+        double[] aas = a.angle();
+        double[] abs = b.angle();
         for (int i = 0; i < gf.length; i++) {
-            double ga = a.strength()[i];
-            double gb = b.strength()[i];
-            num += transfer(ga, a.angle()[i], gf[i], af[i]) * ga + transfer(gb, b.angle()[i], gf[i], af[i]) * gb;
+            double ga = gas[i];
+            double gb = gbs[i];
             den += ga + gb;
+            if (ga == 0 && gb == 0) {
+                continue;
+            }
+            double afi = sx == null ? af[i] : qabfAngle(sx[i], sy[i]);
+            double ta = ga == 0 ? 0 : transfer(ga, aas[i], gf[i], afi) * ga;
+            double tb = gb == 0 ? 0 : transfer(gb, abs[i], gf[i], afi) * gb;
+            num += ta + tb;
         }
         return num / den;
+    }
+
+    /**
+     * The source side of Qabf for one pair (the Sobel strength and angle of A and B) and scratch for F's,
+     * reused for every fused image of the pair. Not thread-safe: one instance per thread.
+     */
+    static final class QabfSources {
+        private final Edges a;
+        private final Edges b;
+        private final double[] sx;
+        private final double[] sy;
+        private final Edges f;
+
+        /** Planes already on the scale the profile computes Qabf on. */
+        QabfSources(Plane a, Plane b) {
+            sx = new double[a.size()];
+            sy = new double[a.size()];
+            this.a = new Edges(new double[a.size()], new double[a.size()]);
+            this.b = new Edges(new double[a.size()], new double[a.size()]);
+            qabfEdges(a, sx, sy, this.a, true);
+            qabfEdges(b, sx, sy, this.b, true);
+            f = new Edges(new double[a.size()], null);
+        }
+
+        /** Qabf(A, B, F) for F on the sources' scale. */
+        double qabf(Plane fused) {
+            if (fused.size() != sx.length) {
+                throw new IllegalArgumentException("fused plane size differs from the sources'");
+            }
+            qabfEdges(fused, sx, sy, f, false);
+            return EdgeMetrics.qabf(a, b, f.strength(), null, sx, sy);
+        }
     }
 
     private static double transfer(double gx, double ax, double gf, double af) {
@@ -68,30 +136,70 @@ final class EdgeMetrics {
      * (the 2023 toolkit swaps them).
      */
     static double nabf(Plane a, Plane b, Plane f) {
-        double[][] ea = sobelEighth(a);
-        double[][] eb = sobelEighth(b);
-        double[][] ef = sobelEighth(f);
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < a.size(); i++) {
-            double ga = Math.hypot(ea[0][i], ea[1][i]);
-            double gb = Math.hypot(eb[0][i], eb[1][i]);
-            double gf = Math.hypot(ef[0][i], ef[1][i]);
-            double wa = ga >= 2 ? Math.pow(ga, 1.5) : 0.001;
-            double wb = gb >= 2 ? Math.pow(gb, 1.5) : 0.001;
-            den += wa + wb;
-            if (gf > ga && gf > gb) {
-                double af = angle(ef, i);
-                num += (1 - nabfTransfer(ga, angle(ea, i), gf, af)) * wa
-                        + (1 - nabfTransfer(gb, angle(eb, i), gf, af)) * wb;
-            }
-        }
-        return num / den;
+        return new NabfSources(a, b).nabf(f);
     }
 
-    private static double angle(double[][] e, int i) {
-        double gv = e[0][i];
-        double gh = e[1][i];
+    /**
+     * The source side of Nabf for one pair (strengths, weights w_X, angles and the whole denominator, which
+     * depends on the sources only) and scratch for F's responses. Not thread-safe: one instance per thread.
+     */
+    static final class NabfSources {
+        private final int width;
+        private final int height;
+        private final double[][] g = new double[2][];
+        private final double[][] weight = new double[2][];
+        private final double[][] angle = new double[2][];
+        private final double den;
+        private final double[] gv;
+        private final double[] gh;
+
+        NabfSources(Plane a, Plane b) {
+            width = a.width();
+            height = a.height();
+            int n = a.size();
+            gv = new double[n];
+            gh = new double[n];
+            Plane[] planes = {a, b};
+            for (int k = 0; k < 2; k++) {
+                sobelEighth(planes[k], gv, gh);
+                g[k] = new double[n];
+                weight[k] = new double[n];
+                angle[k] = new double[n];
+                for (int i = 0; i < n; i++) {
+                    double gx = Math.hypot(gv[i], gh[i]);
+                    g[k][i] = gx;
+                    weight[k][i] = gx >= 2 ? Math.pow(gx, 1.5) : 0.001;
+                    angle[k][i] = angle(gv[i], gh[i]);
+                }
+            }
+            double d = 0;
+            for (int i = 0; i < n; i++) {
+                d += weight[0][i] + weight[1][i];
+            }
+            den = d;
+        }
+
+        double nabf(Plane f) {
+            if (f.width() != width || f.height() != height) {
+                throw new IllegalArgumentException("fused plane size differs from the sources'");
+            }
+            sobelEighth(f, gv, gh);
+            double[] ga = g[0];
+            double[] gb = g[1];
+            double num = 0;
+            for (int i = 0; i < gv.length; i++) {
+                double gf = Math.hypot(gv[i], gh[i]);
+                if (gf > ga[i] && gf > gb[i]) {
+                    double af = angle(gv[i], gh[i]);
+                    num += (1 - nabfTransfer(ga[i], angle[0][i], gf, af)) * weight[0][i]
+                            + (1 - nabfTransfer(gb[i], angle[1][i], gf, af)) * weight[1][i];
+                }
+            }
+            return num / den;
+        }
+    }
+
+    private static double angle(double gv, double gh) {
         return gv == 0 && gh == 0 ? 0 : Math.atan(gv / gh);
     }
 
@@ -103,13 +211,11 @@ final class EdgeMetrics {
         return Math.sqrt(qg * qa);
     }
 
-    /** Vertical ([0]) and horizontal ([1]) Sobel/8 responses with mirror padding (edge not repeated). */
-    private static double[][] sobelEighth(Plane p) {
+    /** Vertical ({@code gv}) and horizontal ({@code gh}) Sobel/8 responses with mirror padding (edge not repeated). */
+    private static void sobelEighth(Plane p, double[] gv, double[] gh) {
         int w = p.width();
         int h = p.height();
         double[] v = p.v();
-        double[] gv = new double[v.length];
-        double[] gh = new double[v.length];
         for (int y = 0; y < h; y++) {
             int ym = mirror(y - 1, h) * w;
             int y0 = y * w;
@@ -121,7 +227,6 @@ final class EdgeMetrics {
                 gh[y0 + x] = ((v[ym + xp] + 2 * v[y0 + xp] + v[yp + xp]) - (v[ym + xm] + 2 * v[y0 + xm] + v[yp + xm])) / 8;
             }
         }
-        return new double[][] {gv, gh};
     }
 
     private static int mirror(int i, int n) {

@@ -7,9 +7,13 @@ import java.util.Map;
 import org.irfuse.core.image.Image;
 
 /**
- * Computes a set of fusion metrics for one (A = infrared, B = visible, F = fused) triple under a {@link Profile}.
+ * Computes a set of fusion metrics for (A = infrared, B = visible, F = fused) triples under a {@link Profile}.
  * Thread-safe and stateless apart from its configuration: evaluate many triples in parallel with one instance.
- * Work shared between metrics (gray conversion, F's histogram, F's Sobel maps) is done once per triple.
+ *
+ * <p>Work that depends only on the sources (gray conversion, their filtered VIF and SSIM statistics, Sobel
+ * maps, histograms, means) is done once per source pair: {@link #pair} prepares a pair lazily, and
+ * {@link Pair#evaluate} scores each fused image of it (several methods' results for one scene). Work shared
+ * between metrics of one F (its gray plane, mean, filtered statistics) is done once per F.
  */
 public final class Evaluator {
     private final Profile profile;
@@ -44,7 +48,8 @@ public final class Evaluator {
     }
 
     /**
-     * The metric values for one triple, in the order of {@link #metrics()}.
+     * The metric values for one triple, in the order of {@link #metrics()}. To score several fused images of
+     * the same sources, use {@link #pair} once and {@link Pair#evaluate} per image.
      *
      * @throws IllegalArgumentException when the three images differ in size
      */
@@ -53,10 +58,21 @@ public final class Evaluator {
             throw new IllegalArgumentException("sizes differ: infrared " + ir.sizeString() + ", visible "
                     + vis.sizeString() + ", fused " + fused.sizeString());
         }
-        if (profile == Profile.VIFB) {
-            return evaluateVifb(ir, vis, fused);
+        return pair(ir, vis).evaluate(fused);
+    }
+
+    /**
+     * A source pair whose source-side work is done once (on the first {@link Pair#evaluate}) and reused for
+     * every fused image evaluated with it.
+     *
+     * @throws IllegalArgumentException when the two images differ in size
+     */
+    public Pair pair(Image ir, Image vis) {
+        if (!ir.sameSize(vis)) {
+            throw new IllegalArgumentException("sizes differ: infrared " + ir.sizeString() + ", visible "
+                    + vis.sizeString());
         }
-        return evaluateGray(profile.grayPlane(ir), profile.grayPlane(vis), profile.grayPlane(fused));
+        return new Pair(ir, vis);
     }
 
     /** The metric values for three 8-bit gray planes (for {@code vifb}: one colour channel, no averaging). */
@@ -64,126 +80,85 @@ public final class Evaluator {
         if (!a.sameSize(f) || !b.sameSize(f)) {
             throw new IllegalArgumentException("planes differ in size");
         }
-        if (profile == Profile.VIFB) {
-            return vifbChannel(a, b, f);
-        }
-        Map<Metric, Double> out = new EnumMap<>(Metric.class);
-        boolean tang = profile == Profile.TANG2022 || profile == Profile.TANG2023;
-        boolean tang2022 = profile == Profile.TANG2022;
-        for (Metric m : metrics) {
-            double v = switch (m) {
-                case EN -> StatisticalMetrics.entropy(StatisticalMetrics.histogram(f), f.size());
-                case SD -> tang2022 ? StatisticalMetrics.standardDeviationUint8Saturated(f)
-                        : StatisticalMetrics.standardDeviation(f);
-                case SF -> StatisticalMetrics.spatialFrequency(f, tang2022 ? 255 : 1);
-                case AG -> StatisticalMetrics.averageGradient(f, profile == Profile.CDDFUSE);
-                case MI -> MutualInformation.mi(a, f, tang, tang) + MutualInformation.mi(b, f, tang, tang);
-                case SCD -> StatisticalMetrics.sumOfCorrelationsOfDifferences(a, b, f);
-                case CC -> StatisticalMetrics.correlationCoefficient(a, b, f);
-                case VIF -> Vif.vifSum(a, b, f, tang2022);
-                case QABF -> qabf(a, b, f, tang2022 ? 1.0 / 255 : 1);
-                case NABF -> EdgeMetrics.nabf(a, b, f);
-                case SSIM -> tang ? Ssim.matlabSum(f, a, b) / 2 : Ssim.cddfuseSum(f, a, b);
-                case PSNR -> tang ? 20 * Math.log10(255 / Math.sqrt(meanMse(a, b, f, 255)))
-                        : 10 * Math.log10(square(max(f)) / meanMse(a, b, f, 1));
-                case MSE -> meanMse(a, b, f, tang ? 255 : 1);
-                default -> throw new IllegalStateException(m + " under " + profile);
-            };
-            out.put(m, v);
-        }
-        return out;
-    }
-
-    /** Qabf on planes scaled by {@code scale} (tang2022 on 0..1: divided by 255 as {@code im2double} does). */
-    private static double qabf(Plane a, Plane b, Plane f, double scale) {
-        if (scale != 1) {
-            boolean divide = scale < 1;
-            double factor = divide ? 1 / scale : scale;
-            a = a.scaled(factor, divide);
-            b = b.scaled(factor, divide);
-            f = f.scaled(factor, divide);
-        }
-        return EdgeMetrics.qabf(EdgeMetrics.qabfEdges(a), EdgeMetrics.qabfEdges(b), EdgeMetrics.qabfEdges(f));
-    }
-
-    private static double meanMse(Plane a, Plane b, Plane f, double divisor) {
-        return (StatisticalMetrics.meanSquaredError(a, f, divisor) + StatisticalMetrics.meanSquaredError(b, f, divisor))
-                / 2;
-    }
-
-    private static double max(Plane p) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double v : p.v()) {
-            m = Math.max(m, v);
-        }
-        return m;
-    }
-
-    private static double square(double x) {
-        return x * x;
+        PreparedPair p = new PreparedPair(profile, metrics, a, b);
+        return profile == Profile.VIFB ? p.evaluateVifbChannel(f) : p.evaluate(f);
     }
 
     /**
-     * VIFB: every metric per channel k of F against IR (its channel k when it has three, else its only one) and
-     * visible channel k, then the mean over channels; a gray F is compared with {@code rgb2gray} of the sources.
-     * Spatial_frequency is the exception: VIFB lays the channels side by side (see
-     * {@link StatisticalMetrics#spatialFrequencyVifb}).
+     * One infrared/visible pair of an {@link Evaluator}: the sources' gray planes and per-metric statistics are
+     * computed on first use and kept, so each further fused image costs only its own side. Holds scratch arrays
+     * of a few image sizes; not thread-safe — use one per thread (per scene), and drop it after the scene.
      */
-    private Map<Metric, Double> evaluateVifb(Image ir, Image vis, Image fused) {
-        int channels = fused.channels();
-        Plane[] fk = new Plane[channels];
-        Map<Metric, Double> sum = new EnumMap<>(Metric.class);
-        for (int k = 0; k < channels; k++) {
-            Plane a;
-            Plane b;
-            if (channels == 1) {
-                a = Profile.toGray(ir, Profile.Gray.MATLAB);
-                b = Profile.toGray(vis, Profile.Gray.MATLAB);
-            } else {
-                a = Profile.channel(ir, ir.isGray() ? 0 : k);
-                b = Profile.channel(vis, vis.isGray() ? 0 : k);
-            }
-            fk[k] = Profile.channel(fused, k);
-            vifbChannel(a, b, fk[k]).forEach((m, v) -> sum.merge(m, v, Double::sum));
-        }
-        Map<Metric, Double> out = new EnumMap<>(Metric.class);
-        for (Metric m : metrics) {
-            out.put(m, m == Metric.SF ? StatisticalMetrics.spatialFrequencyVifb(fk) : sum.get(m) / channels);
-        }
-        return out;
-    }
+    public final class Pair {
+        private final Image ir;
+        private final Image vis;
+        /** tang*, cddfuse: the gray planes' preparation. */
+        private PreparedPair gray;
+        /** vifb: for a gray F, the sources' rgb2gray planes; for a colour F, one per channel. */
+        private PreparedPair vifbGray;
+        private PreparedPair[] vifbColour;
 
-    /** One channel of the VIFB metrics (A = infrared, B = visible). */
-    private Map<Metric, Double> vifbChannel(Plane a, Plane b, Plane f) {
-        Map<Metric, Double> out = new EnumMap<>(Metric.class);
-        long[] histF = null;
-        for (Metric m : metrics) {
-            if ((m == Metric.EN || m == Metric.CROSS_ENTROPY) && histF == null) {
-                histF = StatisticalMetrics.histogram(f);
-            }
-            double v = switch (m) {
-                case EN -> StatisticalMetrics.entropy(histF, f.size());
-                case SD -> StatisticalMetrics.standardDeviation(f);
-                case SF -> StatisticalMetrics.spatialFrequencyVifb(new Plane[] {f});
-                case AG -> StatisticalMetrics.averageGradient(f, false);
-                case MI -> {
-                    Plane fs = MutualInformation.vifbStretch(f);
-                    yield MutualInformation.mi(MutualInformation.vifbStretch(b), fs, false, false)
-                            + MutualInformation.mi(MutualInformation.vifbStretch(a), fs, false, false);
-                }
-                // metricsQabf.m: 255*im2double(double image) leaves 0..255·255, which matters only via g_X = g_F.
-                case QABF -> qabf(b, a, f, 255);
-                case SSIM -> Ssim.vifbSum(f, b, a);
-                case PSNR -> 20 * Math.log10(255 / Math.sqrt(
-                        (StatisticalMetrics.vifbMse(b, f) + StatisticalMetrics.vifbMse(a, f)) / 2));
-                case RMSE -> (StatisticalMetrics.vifbMse(b, f) + StatisticalMetrics.vifbMse(a, f)) / 2;
-                case CROSS_ENTROPY -> (StatisticalMetrics.crossEntropy(StatisticalMetrics.histogram(b), histF, f.size())
-                        + StatisticalMetrics.crossEntropy(StatisticalMetrics.histogram(a), histF, f.size())) / 2;
-                case EDGE_INTENSITY -> StatisticalMetrics.edgeIntensity(f);
-                default -> throw new IllegalStateException(m + " under " + profile);
-            };
-            out.put(m, v);
+        private Pair(Image ir, Image vis) {
+            this.ir = ir;
+            this.vis = vis;
         }
-        return out;
+
+        /**
+         * The metric values for one fused image of this pair, in the order of {@link #metrics()}.
+         *
+         * @throws IllegalArgumentException when the fused image's size differs from the sources'
+         */
+        public Map<Metric, Double> evaluate(Image fused) {
+            if (!ir.sameSize(fused)) {
+                throw new IllegalArgumentException("sizes differ: infrared " + ir.sizeString() + ", visible "
+                        + vis.sizeString() + ", fused " + fused.sizeString());
+            }
+            if (profile == Profile.VIFB) {
+                return evaluateVifb(fused);
+            }
+            if (gray == null) {
+                gray = new PreparedPair(profile, metrics, profile.grayPlane(ir), profile.grayPlane(vis));
+            }
+            return gray.evaluate(profile.grayPlane(fused));
+        }
+
+        /**
+         * VIFB: every metric per channel k of F against IR (its channel k when it has three, else its only one)
+         * and visible channel k, then the mean over channels; a gray F is compared with {@code rgb2gray} of the
+         * sources. Spatial_frequency is the exception: VIFB lays the channels side by side (see
+         * {@link StatisticalMetrics#spatialFrequencyVifb}).
+         */
+        private Map<Metric, Double> evaluateVifb(Image fused) {
+            int channels = fused.channels();
+            Plane[] fk = new Plane[channels];
+            Map<Metric, Double> sum = new EnumMap<>(Metric.class);
+            for (int k = 0; k < channels; k++) {
+                fk[k] = Profile.channel(fused, k);
+                vifbSources(channels, k).evaluateVifbChannel(fk[k]).forEach((m, v) -> sum.merge(m, v, Double::sum));
+            }
+            Map<Metric, Double> out = new EnumMap<>(Metric.class);
+            for (Metric m : metrics) {
+                out.put(m, m == Metric.SF ? StatisticalMetrics.spatialFrequencyVifb(fk) : sum.get(m) / channels);
+            }
+            return out;
+        }
+
+        private PreparedPair vifbSources(int channels, int k) {
+            if (channels == 1) {
+                if (vifbGray == null) {
+                    vifbGray = new PreparedPair(profile, metrics, Profile.toGray(ir, Profile.Gray.MATLAB),
+                            Profile.toGray(vis, Profile.Gray.MATLAB));
+                }
+                return vifbGray;
+            }
+            if (vifbColour == null) {
+                vifbColour = new PreparedPair[channels];
+            }
+            if (vifbColour[k] == null) {
+                vifbColour[k] = new PreparedPair(profile, metrics, Profile.channel(ir, ir.isGray() ? 0 : k),
+                        Profile.channel(vis, vis.isGray() ? 0 : k));
+            }
+            return vifbColour[k];
+        }
     }
 }

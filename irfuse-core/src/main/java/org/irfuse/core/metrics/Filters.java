@@ -53,72 +53,56 @@ final class Filters {
     /**
      * {@link #valid} followed by keeping every {@code step}-th row and column from the first (VIF's
      * {@code filter2(win, x, 'valid')} then {@code (1:2:end, 1:2:end)}), computing only the kept outputs.
-     * The kernel must be symmetric (Gaussian, box): mirrored taps are added first, halving the products.
      */
     static Plane valid(Plane p, double[] k, int step) {
-        int n = k.length;
-        int w = p.width();
-        int h = p.height();
-        int fw = w - n + 1;
-        int fh = h - n + 1;
-        if (fw <= 0 || fh <= 0) {
-            throw new IllegalArgumentException("image " + w + "x" + h + " is smaller than the " + n + "x" + n
-                    + " window");
-        }
-        int ow = (fw + step - 1) / step;
-        int oh = (fh + step - 1) / step;
-        int half = n / 2;
-        boolean odd = (n & 1) == 1;
-        double[] src = p.v();
-        double[] rows = new double[ow * h];
-        for (int y = 0; y < h; y++) {
-            int in = y * w;
-            int out = y * ow;
-            for (int ox = 0; ox < ow; ox++) {
-                int x = in + ox * step;
-                double s = odd ? k[half] * src[x + half] : 0;
-                for (int t = 0; t < half; t++) {
-                    s += k[t] * (src[x + t] + src[x + n - 1 - t]);
-                }
-                rows[out + ox] = s;
-            }
-        }
+        int ow = validSize(p.width(), p.height(), k.length, step, true);
+        int oh = validSize(p.width(), p.height(), k.length, step, false);
         double[] dst = new double[ow * oh];
-        for (int oy = 0; oy < oh; oy++) {
-            int out = oy * ow;
-            int y = oy * step;
-            if (odd) {
-                double kc = k[half];
-                int in = (y + half) * ow;
-                for (int x = 0; x < ow; x++) {
-                    dst[out + x] = kc * rows[in + x];
-                }
-            }
-            for (int t = 0; t < half; t++) {
-                double kt = k[t];
-                int in1 = (y + t) * ow;
-                int in2 = (y + n - 1 - t) * ow;
-                for (int x = 0; x < ow; x++) {
-                    dst[out + x] += kt * (rows[in1 + x] + rows[in2 + x]);
-                }
-            }
-        }
+        valid(p.v(), p.width(), p.height(), new ValidRows(k, p.width(), step), dst);
         return new Plane(ow, oh, dst);
     }
 
-    /** {@link #valid} of the element-wise product {@code a·b}. */
-    static Plane validOfProduct(Plane a, Plane b, double[] k) {
-        return valid(product(a, b), k);
+    /**
+     * The output width ({@code horizontal}) or height of {@link #valid}.
+     *
+     * @throws IllegalArgumentException when the image is smaller than the window
+     */
+    static int validSize(int w, int h, int n, int step, boolean horizontal) {
+        if (w - n + 1 <= 0 || h - n + 1 <= 0) {
+            throw new IllegalArgumentException("image " + w + "x" + h + " is smaller than the " + n + "x" + n
+                    + " window");
+        }
+        return ((horizontal ? w : h) - n + 1 + step - 1) / step;
+    }
+
+    /**
+     * {@link #valid} of the row-major {@code w×h} array {@code src} into {@code dst} (its first ow·oh entries)
+     * through {@code rows}, a stream of this kernel and step over rows of width w (see {@link ValidRows} for the
+     * summation order); nothing is allocated.
+     */
+    static void valid(double[] src, int w, int h, ValidRows rows, double[] dst) {
+        rows.reset();
+        int ow = rows.outWidth();
+        int oy = 0;
+        for (int y = 0; y < h; y++) {
+            if (rows.push(src, y * w)) {
+                rows.emit(dst, oy * ow);
+                oy++;
+            }
+        }
     }
 
     static Plane product(Plane a, Plane b) {
-        double[] x = a.v();
-        double[] y = b.v();
-        double[] out = new double[x.length];
-        for (int i = 0; i < out.length; i++) {
+        double[] out = new double[a.size()];
+        product(a.v(), b.v(), a.size(), out);
+        return new Plane(a.width(), a.height(), out);
+    }
+
+    /** {@code out[i] = x[i]·y[i]} for the first {@code n} entries. */
+    static void product(double[] x, double[] y, int n, double[] out) {
+        for (int i = 0; i < n; i++) {
             out[i] = x[i] * y[i];
         }
-        return new Plane(a.width(), a.height(), out);
     }
 
     /**
@@ -126,21 +110,36 @@ final class Filters {
      * {@code imfilter(x, w, 'replicate')} / {@code imgaussfilt(..., 'Padding', 'replicate')}.
      */
     static Plane sameReplicate(Plane p, double[] k) {
-        int n = k.length;
-        int r = n / 2;
+        int r = k.length / 2;
         int w = p.width();
         int h = p.height();
-        double[] padded = new double[(w + 2 * r) * (h + 2 * r)];
-        int pw = w + 2 * r;
-        double[] src = p.v();
+        double[] dst = new double[p.size()];
+        ValidRows rows = new ValidRows(k, w + 2 * r, 1);
+        double[] padded = new double[w + 2 * r];
+        int oy = 0;
         for (int y = 0; y < h + 2 * r; y++) {
-            int sy = Math.min(h - 1, Math.max(0, y - r));
-            for (int x = 0; x < pw; x++) {
-                int sx = Math.min(w - 1, Math.max(0, x - r));
-                padded[y * pw + x] = src[sy * w + sx];
+            replicateRow(p.v(), w, h, r, y, padded);
+            if (rows.push(padded, 0)) {
+                rows.emit(dst, oy * w);
+                oy++;
             }
         }
-        return valid(new Plane(pw, h + 2 * r, padded), k);
+        return new Plane(w, h, dst);
+    }
+
+    /**
+     * Row {@code y} (0 ≤ y < h + 2r) of the w×h array {@code src} padded by r on every side with its border
+     * values (MATLAB 'replicate') into {@code out} (w + 2r entries).
+     */
+    static void replicateRow(double[] src, int w, int h, int r, int y, double[] out) {
+        int s = Math.min(h - 1, Math.max(0, y - r)) * w;
+        double left = src[s];
+        double right = src[s + w - 1];
+        for (int x = 0; x < r; x++) {
+            out[x] = left;
+            out[r + w + x] = right;
+        }
+        System.arraycopy(src, s, out, r, w);
     }
 
     /**
@@ -150,31 +149,35 @@ final class Filters {
      * equal responses compare equal (the Qabf {@code g_A = g_F} case of the tang2022 profile).
      */
     static double[] conv2Same3x3(Plane p, double[] k) {
-        int w = p.width();
-        int h = p.height();
-        double[] src = p.v();
-        double[] out = new double[w * h];
-        for (int c = 0; c < 3; c++) {
-            for (int r = 0; r < 3; r++) {
-                double kv = k[r * 3 + c];
-                if (kv == 0) {
-                    continue;
-                }
-                int dy = 1 - r;
-                int dx = 1 - c;
-                int y0 = Math.max(0, -dy);
-                int y1 = Math.min(h, h - dy);
-                int x0 = Math.max(0, -dx);
-                int x1 = Math.min(w, w - dx);
-                for (int y = y0; y < y1; y++) {
-                    int o = y * w;
-                    int s = (y + dy) * w + dx;
+        double[] out = new double[p.size()];
+        conv2Same3x3(p.v(), p.width(), p.height(), k, out);
+        return out;
+    }
+
+    /**
+     * {@link #conv2Same3x3(Plane, double[])} of the row-major {@code w×h} array {@code src} into {@code out}. Row
+     * by row (the row being summed stays in L1), each pixel's terms still in MATLAB's order.
+     */
+    static void conv2Same3x3(double[] src, int w, int h, double[] k, double[] out) {
+        for (int y = 0; y < h; y++) {
+            int o = y * w;
+            java.util.Arrays.fill(out, o, o + w, 0);
+            for (int c = 0; c < 3; c++) {
+                for (int r = 0; r < 3; r++) {
+                    double kv = k[r * 3 + c];
+                    int sy = y + 1 - r;
+                    if (kv == 0 || sy < 0 || sy >= h) {
+                        continue;
+                    }
+                    int dx = 1 - c;
+                    int x0 = Math.max(0, -dx);
+                    int x1 = Math.min(w, w - dx);
+                    int s = sy * w + dx;
                     for (int x = x0; x < x1; x++) {
                         out[o + x] += kv * src[s + x];
                     }
                 }
             }
         }
-        return out;
     }
 }

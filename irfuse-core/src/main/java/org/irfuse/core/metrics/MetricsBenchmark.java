@@ -19,8 +19,9 @@ import org.irfuse.core.pairs.FolderPairing;
 
 /**
  * Times the metrics of a profile (default {@code cddfuse}, all its metrics): the median over repetitions for one
- * 640×480 triple on one thread, per metric and all together, and the median wall time of a folder of 50 triples
- * on 2 threads. Triples are MSRS pairs from {@code ../shared/data/msrs} (F = the mean of A and B) or, without
+ * 640×480 triple on one thread, per metric and all together; the same for one more fused image of a pair whose
+ * source statistics are already prepared ({@link Evaluator#pair}: the cost of each further method of a scene);
+ * the gray conversion alone; and the median wall time of a folder of 50 triples on 2 threads. Triples are MSRS pairs from {@code ../shared/data/msrs} (F = the mean of A and B) or, without
  * the shared data, seeded noise. Images are decoded before timing. Run:
  * {@code java -cp irfuse-core/target/classes:$(gson jar) org.irfuse.core.metrics.MetricsBenchmark [profile]}.
  */
@@ -40,10 +41,23 @@ public final class MetricsBenchmark {
         }
         System.out.printf(Locale.ROOT, "one triple, 1 thread, all metrics: median %.1f ms%n",
                 median(21, () -> all.evaluate(one[0], one[1], one[2])));
-        for (Metric m : profile.metrics()) {
-            Evaluator single = new Evaluator(profile, List.of(m));
-            System.out.printf(Locale.ROOT, "  %-15s %6.1f ms%n", m.label(),
-                    median(11, () -> single.evaluate(one[0], one[1], one[2])));
+        // The fused side alone: a pair whose source statistics are already prepared scoring another fused image
+        // (what each further method costs when eval scores several methods of one scene).
+        Image other = blend(one[0], one[1], 0.3f);
+        Evaluator.Pair prepared = all.pair(one[0], one[1]);
+        prepared.evaluate(one[2]);
+        System.out.printf(Locale.ROOT, "one more fused image of a prepared pair, 1 thread, all metrics: median %.1f ms%n",
+                median(21, () -> prepared.evaluate(other)));
+        System.out.printf(Locale.ROOT, "per metric, 1 thread (median ms): one triple | fused side of a prepared pair%n");
+        List<Metric> rows = new ArrayList<>(profile.metrics());
+        rows.add(0, null); // no metric: the three gray conversions alone, included in every figure
+        for (Metric m : rows) {
+            Evaluator single = new Evaluator(profile, m == null ? List.of() : List.of(m));
+            Evaluator.Pair pair = single.pair(one[0], one[1]);
+            pair.evaluate(one[2]);
+            System.out.printf(Locale.ROOT, "  %-15s %6.1f | %6.1f%n", m == null ? "(gray only)" : m.label(),
+                    median(11, () -> single.evaluate(one[0], one[1], one[2])),
+                    median(11, () -> pair.evaluate(other)));
         }
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -111,6 +125,17 @@ public final class MetricsBenchmark {
         float[] f = new float[a.pixels()];
         for (int i = 0; i < f.length; i++) {
             f[i] = (a.data()[i] + b.data()[i]) / 2;
+        }
+        return Image.gray(a.width(), a.height(), f);
+    }
+
+    /** w·gray(A) + (1 − w)·gray(B): a second "method" for the same pair. */
+    private static Image blend(Image a, Image b, float w) {
+        Image ga = ImageReader.toGray(a);
+        Image gb = ImageReader.toGray(b);
+        float[] f = new float[a.pixels()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = w * ga.data()[i] + (1 - w) * gb.data()[i];
         }
         return Image.gray(a.width(), a.height(), f);
     }

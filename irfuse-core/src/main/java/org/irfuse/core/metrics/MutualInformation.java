@@ -15,25 +15,67 @@ final class MutualInformation {
      *                      so grey levels 254 and 255 share one joint bin; its marginals are unaffected
      */
     static double mi(Plane x, Plane f, boolean bits, boolean merge254) {
-        int n = x.size();
-        long[] hx = new long[256];
-        long[] hf = new long[256];
-        long[] joint = new long[256 * 256];
-        double[] xv = x.v();
-        double[] fv = f.v();
-        for (int i = 0; i < n; i++) {
-            int a = (int) xv[i];
-            int b = (int) fv[i];
-            hx[a]++;
-            hf[b]++;
-            if (merge254) {
-                a = Math.min(a, 254);
-                b = Math.min(b, 254);
+        return new Sources(bits, merge254, x).sum(f);
+    }
+
+    /**
+     * The source side of MI for one pair (each source's marginal entropy term) and the reused joint histogram.
+     * Not thread-safe: one instance per thread.
+     */
+    static final class Sources {
+        private final boolean bits;
+        private final boolean merge254;
+        private final double[][] x;
+        private final double[] hx;
+        private final long[] hf = new long[256];
+        private final long[] joint = new long[256 * 256];
+
+        Sources(boolean bits, boolean merge254, Plane... sources) {
+            this.bits = bits;
+            this.merge254 = merge254;
+            x = new double[sources.length][];
+            hx = new double[sources.length];
+            for (int k = 0; k < sources.length; k++) {
+                x[k] = sources[k].v();
+                long[] h = new long[256];
+                for (double v : x[k]) {
+                    h[(int) v]++;
+                }
+                hx[k] = plogp(h, x[k].length);
             }
-            joint[a * 256 + b]++;
         }
-        double mi = plogp(hx, n) + plogp(hf, n) - plogp(joint, n);
-        return bits ? mi / Math.log(2) : mi;
+
+        /** Σ over the sources X (in their order) of MI(X, F). */
+        double sum(Plane f) {
+            double[] fv = f.v();
+            int n = fv.length;
+            if (n != x[0].length) {
+                throw new IllegalArgumentException("fused plane size differs from the sources'");
+            }
+            java.util.Arrays.fill(hf, 0);
+            for (double v : fv) {
+                hf[(int) v]++;
+            }
+            double entropyF = plogp(hf, n);
+            double sum = 0;
+            for (int k = 0; k < x.length; k++) {
+                java.util.Arrays.fill(joint, 0);
+                double[] xv = x[k];
+                if (merge254) {
+                    for (int i = 0; i < n; i++) {
+                        joint[Math.min((int) xv[i], 254) * 256 + Math.min((int) fv[i], 254)]++;
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        joint[(int) xv[i] * 256 + (int) fv[i]]++;
+                    }
+                }
+                double mi = hx[k] + entropyF - plogp(joint, n);
+                mi = bits ? mi / Math.log(2) : mi;
+                sum = k == 0 ? mi : sum + mi;
+            }
+            return sum;
+        }
     }
 
     /** −Σ p ln p of a histogram of n samples. */

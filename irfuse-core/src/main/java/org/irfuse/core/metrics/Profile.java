@@ -89,30 +89,39 @@ public enum Profile {
     }
 
     static Plane toGray(Image img, Gray rule) {
-        int w = img.width();
-        int h = img.height();
+        int n = img.pixels();
+        float[] d = img.data();
+        double[] out = new double[n];
         if (img.isGray()) {
-            return Plane.of(w, h, img.samples8(0));
-        }
-        int[] r = img.samples8(0);
-        int[] g = img.samples8(1);
-        int[] b = img.samples8(2);
-        double[] out = new double[r.length];
-        for (int i = 0; i < out.length; i++) {
-            if (rule == Gray.OPENCV_FLOAT) {
-                float y = (float) b[i] * 0.114f + (float) g[i] * 0.587f + (float) r[i] * 0.299f;
+            for (int i = 0; i < n; i++) {
+                out[i] = Image.to8bit(d[i]);
+            }
+        } else if (rule == Gray.OPENCV_FLOAT) {
+            // One pass from the float samples (Image.samples8 per channel would allocate three int planes).
+            for (int i = 0; i < n; i++) {
+                float y = (float) Image.to8bit(d[2 * n + i]) * 0.114f + (float) Image.to8bit(d[n + i]) * 0.587f
+                        + (float) Image.to8bit(d[i]) * 0.299f;
                 out[i] = Math.rint(y);
-            } else {
-                double y = 0.298936021293775 * r[i] + 0.587043074451121 * g[i] + 0.114020904255103 * b[i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                double y = 0.298936021293775 * Image.to8bit(d[i]) + 0.587043074451121 * Image.to8bit(d[n + i])
+                        + 0.114020904255103 * Image.to8bit(d[2 * n + i]);
                 out[i] = Math.floor(y + 0.5); // y >= 0: half away from zero
             }
         }
-        return new Plane(w, h, out);
+        return new Plane(img.width(), img.height(), out);
     }
 
     /** Channel {@code c} of {@code img} as 8-bit samples. */
     static Plane channel(Image img, int c) {
-        return Plane.of(img.width(), img.height(), img.samples8(c));
+        int n = img.pixels();
+        float[] d = img.data();
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = Image.to8bit(d[c * n + i]);
+        }
+        return new Plane(img.width(), img.height(), out);
     }
 
     @Override

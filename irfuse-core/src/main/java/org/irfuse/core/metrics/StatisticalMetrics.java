@@ -41,13 +41,26 @@ final class StatisticalMetrics {
 
     /** SD = sqrt(Σ(F − μ)² / N), population (numpy {@code std}, VIFB Variance, tang2023). */
     static double standardDeviation(Plane f) {
-        double mu = mean(f.v());
+        return Math.sqrt(sumSquaredDeviations(f.v(), mean(f.v())) / f.size());
+    }
+
+    /** Σ(x − mean)² in index order (shared by SD and the correlations). */
+    static double sumSquaredDeviations(double[] x, double mean) {
         double s = 0;
-        for (double x : f.v()) {
-            double d = x - mu;
+        for (double v : x) {
+            double d = v - mean;
             s += d * d;
         }
-        return Math.sqrt(s / f.size());
+        return s;
+    }
+
+    /** Σ(x − mx)(y − my) in index order. */
+    static double sumCrossDeviations(double[] x, double mx, double[] y, double my) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += (x[i] - mx) * (y[i] - my);
+        }
+        return s;
     }
 
     /**
@@ -82,26 +95,33 @@ final class StatisticalMetrics {
         return Math.sqrt(rc[0] / ((double) h * (w - 1)) + rc[1] / ((double) (h - 1) * w));
     }
 
-    /** Sums of squared horizontal ([0]) and vertical ([1]) neighbour differences of {@code f/divisor}. */
+    /**
+     * Sums of squared horizontal ([0]) and vertical ([1]) neighbour differences of {@code f/divisor}, each in
+     * raster order (two loops, one per sum: the same additions in the same order as one interleaved loop).
+     */
     private static double[] differenceSums(Plane f, double divisor) {
         int w = f.width();
         int h = f.height();
         double[] v = f.v();
+        double[] q = v;
+        if (divisor != 1) { // x / 1.0 == x exactly, so only other divisors need the divided copy
+            q = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+                q[i] = v[i] / divisor;
+            }
+        }
         double rf = 0;
-        double cf = 0;
         for (int y = 0; y < h; y++) {
             int o = y * w;
-            for (int x = 0; x < w; x++) {
-                double here = v[o + x] / divisor;
-                if (x > 0) {
-                    double d = here - v[o + x - 1] / divisor;
-                    rf += d * d;
-                }
-                if (y > 0) {
-                    double d = here - v[o - w + x] / divisor;
-                    cf += d * d;
-                }
+            for (int x = 1; x < w; x++) {
+                double d = q[o + x] - q[o + x - 1];
+                rf += d * d;
             }
+        }
+        double cf = 0;
+        for (int i = w; i < q.length; i++) {
+            double d = q[i] - q[i - w];
+            cf += d * d;
         }
         return new double[] {rf, cf};
     }
@@ -134,14 +154,37 @@ final class StatisticalMetrics {
         int w = f.width();
         int h = f.height();
         double[] v = f.v();
+        double[] gx = new double[w];
+        double[] gy = new double[w];
+        double[] t = new double[w];
         double s = 0;
+        // Per row: the gradients and sqrt((gx² + gy²)/2) as vector loops, then the sum in raster order.
+        // A one-sided difference is x[i+1] − x[i] (a 1-pixel image: x − x = 0), a central one halved.
         for (int y = 0; y < h; y++) {
+            int o = y * w;
+            int up = (y < h - 1 ? y + 1 : y) * w;
+            int down = (y > 0 ? y - 1 : y) * w;
+            if (y > 0 && y < h - 1) {
+                for (int x = 0; x < w; x++) {
+                    gy[x] = (v[up + x] - v[down + x]) / 2;
+                }
+            } else {
+                for (int x = 0; x < w; x++) {
+                    gy[x] = v[up + x] - v[down + x];
+                }
+            }
+            gx[0] = v[o + Math.min(1, w - 1)] - v[o];
+            for (int x = 1; x < w - 1; x++) {
+                gx[x] = (v[o + x + 1] - v[o + x - 1]) / 2;
+            }
+            if (w > 1) {
+                gx[w - 1] = v[o + w - 1] - v[o + w - 2];
+            }
             for (int x = 0; x < w; x++) {
-                double gx = w == 1 ? 0 : x == 0 ? v[y * w + 1] - v[y * w] : x == w - 1
-                        ? v[y * w + x] - v[y * w + x - 1] : (v[y * w + x + 1] - v[y * w + x - 1]) / 2;
-                double gy = h == 1 ? 0 : y == 0 ? v[w + x] - v[x] : y == h - 1
-                        ? v[y * w + x] - v[(y - 1) * w + x] : (v[(y + 1) * w + x] - v[(y - 1) * w + x]) / 2;
-                s += Math.sqrt((gx * gx + gy * gy) / 2);
+                t[x] = Math.sqrt((gx[x] * gx[x] + gy[x] * gy[x]) / 2);
+            }
+            for (int x = 0; x < w; x++) {
+                s += t[x];
             }
         }
         return s / (perPixel ? (double) w * h : (double) (h - 1) * (w - 1));
@@ -151,43 +194,101 @@ final class StatisticalMetrics {
     static double correlation(double[] x, double[] y) {
         double mx = mean(x);
         double my = mean(y);
-        double sxy = 0;
-        double sxx = 0;
-        double syy = 0;
-        for (int i = 0; i < x.length; i++) {
-            double dx = x[i] - mx;
-            double dy = y[i] - my;
-            sxy += dx * dy;
-            sxx += dx * dx;
-            syy += dy * dy;
-        }
+        return correlation(sumCrossDeviations(x, mx, y, my), sumSquaredDeviations(x, mx),
+                sumSquaredDeviations(y, my));
+    }
+
+    /** Pearson correlation from Σ dx·dy, Σ dx² and Σ dy². */
+    static double correlation(double sxy, double sxx, double syy) {
         return sxy / Math.sqrt(sxx * syy);
     }
 
     /** CC = (corr(A,F) + corr(B,F)) / 2 (Tang, CDDFuse). */
     static double correlationCoefficient(Plane a, Plane b, Plane f) {
-        return (correlation(a.v(), f.v()) + correlation(b.v(), f.v())) / 2;
+        return new Sources(a, b).correlationCoefficient(f, mean(f.v()));
     }
 
     /** SCD = corr(F − B, A) + corr(F − A, B) (Aslantas & Bendes 2015; Tang, CDDFuse). */
     static double sumOfCorrelationsOfDifferences(Plane a, Plane b, Plane f) {
-        double[] fa = new double[f.size()];
-        double[] fb = new double[f.size()];
-        for (int i = 0; i < fa.length; i++) {
-            fa[i] = f.v()[i] - a.v()[i];
-            fb[i] = f.v()[i] - b.v()[i];
-        }
-        return correlation(fb, a.v()) + correlation(fa, b.v());
+        return new Sources(a, b).sumOfCorrelationsOfDifferences(f);
     }
 
     /** Mean of ((x − y)/divisor)² over all pixels. */
     static double meanSquaredError(Plane x, Plane y, double divisor) {
+        double[] xv = x.v();
+        double[] yv = y.v();
         double s = 0;
-        for (int i = 0; i < x.size(); i++) {
-            double d = x.v()[i] / divisor - y.v()[i] / divisor;
-            s += d * d;
+        if (divisor == 1) { // x / 1.0 == x exactly
+            for (int i = 0; i < xv.length; i++) {
+                double d = xv[i] - yv[i];
+                s += d * d;
+            }
+        } else {
+            for (int i = 0; i < xv.length; i++) {
+                double d = xv[i] / divisor - yv[i] / divisor;
+                s += d * d;
+            }
         }
         return s / x.size();
+    }
+
+    /**
+     * The sources' side of CC and SCD for one pair (means and Σ(x − μ)², computed once), the fused side per
+     * call; every sum in the same order as {@link #correlation(double[], double[])} computes it.
+     */
+    static final class Sources {
+        private final double[] a;
+        private final double[] b;
+        private final double meanA;
+        private final double meanB;
+        private final double ssdA;
+        private final double ssdB;
+
+        Sources(Plane a, Plane b) {
+            this.a = a.v();
+            this.b = b.v();
+            meanA = mean(this.a);
+            meanB = mean(this.b);
+            ssdA = sumSquaredDeviations(this.a, meanA);
+            ssdB = sumSquaredDeviations(this.b, meanB);
+        }
+
+        /** CC with F's mean given (shared with SD). */
+        double correlationCoefficient(Plane f, double meanF) {
+            double[] fv = f.v();
+            double ssdF = sumSquaredDeviations(fv, meanF);
+            return (correlation(sumCrossDeviations(a, meanA, fv, meanF), ssdA, ssdF)
+                    + correlation(sumCrossDeviations(b, meanB, fv, meanF), ssdB, ssdF)) / 2;
+        }
+
+        /** SCD = corr(F − B, A) + corr(F − A, B), the differences never stored. */
+        double sumOfCorrelationsOfDifferences(Plane f) {
+            double[] fv = f.v();
+            int n = fv.length;
+            double sfb = 0;
+            double sfa = 0;
+            for (int i = 0; i < n; i++) {
+                sfb += fv[i] - b[i];
+                sfa += fv[i] - a[i];
+            }
+            double mfb = sfb / n;
+            double mfa = sfa / n;
+            double xyB = 0;
+            double xxB = 0;
+            double xyA = 0;
+            double xxA = 0;
+            for (int i = 0; i < n; i++) {
+                double dfb = (fv[i] - b[i]) - mfb;
+                double dfa = (fv[i] - a[i]) - mfa;
+                double da = a[i] - meanA;
+                double db = b[i] - meanB;
+                xyB += dfb * da;
+                xxB += dfb * dfb;
+                xyA += dfa * db;
+                xxA += dfa * dfa;
+            }
+            return correlation(xyB, xxB, ssdA) + correlation(xyA, xxA, ssdB);
+        }
     }
 
     /** VIFB's {@code mse}: sqrt(Σ(x − y)²) / (H·W), a root-sum error per pixel, not a mean squared error. */

@@ -1,19 +1,22 @@
 package org.irfuse.core.metrics;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Pixel-domain multi-scale VIF (Sheikh & Bovik's {@code vifp_mscale}, as Tang's toolkit and CDDFuse's
  * {@code compare_viff} use it): scales s = 1..4 with Gaussian windows N = 2^(5−s)+1, σ = N/5; for s > 1 filter
  * ('valid') and keep every second row and column; μ, σ², σ12 from 'valid' filtering; g = σ12/(σ1² + ε),
  * sv² = σ2² − g σ12 with the toolkit's clamps (ε = 1e-10); num += Σ log10(1 + g²σ1²/(sv² + σn²)),
- * den += Σ log10(1 + σ1²/σn²), σn² = 2; VIFp = num/den. The fused image's statistics are computed once for
- * both sources.
+ * den += Σ log10(1 + σ1²/σn²), σn² = 2; VIFp = num/den.
+ *
+ * <p>Work is split by what it depends on: {@link Sources} holds, per scale, everything of the two references
+ * (their pyramid, μ1, σ1² and the whole denominator), computed once per source pair; {@link Sources#vifSum}
+ * adds the fused image's side (its pyramid, μ2, σ2², shared by both sources) and the cross terms σ12. Every
+ * per-pixel value is computed with the same operations in the same order as the one-pass formulation the
+ * golden tests were matched with, so splitting changes no bit.
  */
 final class Vif {
     private static final double SIGMA_N_SQ = 2;
     private static final double EPS = 1e-10;
+    private static final int SCALES = 4;
 
     private Vif() {
     }
@@ -25,76 +28,229 @@ final class Vif {
      *                       at 255 (inflating VIF); later scales work on doubles
      */
     static double vifSum(Plane a, Plane b, Plane f, boolean saturateScale1) {
-        double[] num = new double[2];
-        double[] den = new double[2];
-        List<Plane> refs = new ArrayList<>(List.of(a, b));
-        Plane dist = f;
-        for (int scale = 1; scale <= 4; scale++) {
-            int n = (1 << (5 - scale)) + 1;
-            double[] win = Filters.gaussian1d(n, n / 5.0);
-            if (scale > 1) {
-                for (int i = 0; i < refs.size(); i++) {
-                    refs.set(i, Filters.valid(refs.get(i), win, 2));
+        return new Sources(a, b, saturateScale1).vifSum(f);
+    }
+
+    /** The Gaussian window of scale s (1-based): N = 2^(5−s)+1, σ = N/5. */
+    private static double[] window(int scale) {
+        int n = (1 << (5 - scale)) + 1;
+        return Filters.gaussian1d(n, n / 5.0);
+    }
+
+    /**
+     * The reference (source) side of VIFp for one pair A, B, plus streams and row buffers for the fused side,
+     * reused for every fused image of the pair. Not thread-safe: one instance per thread.
+     */
+    static final class Sources {
+        private final boolean saturateScale1;
+        private final int width;
+        private final int height;
+        /** Per scale: the input plane size and the 'valid' output size. */
+        private final int[] inW = new int[SCALES];
+        private final int[] inH = new int[SCALES];
+        private final int[] outW = new int[SCALES];
+        private final int[] outH = new int[SCALES];
+        /** [scale][source]: the reference plane at that scale, its μ1 and its σ1² (clamped at 0). */
+        private final double[][][] ref = new double[SCALES][2][];
+        private final double[][][] mu1 = new double[SCALES][2][];
+        private final double[][][] var1 = new double[SCALES][2][];
+        /** [scale][source]: Σ log10(1 + σ1²/σn²) over that scale, the denominator's term. */
+        private final double[][] den = new double[SCALES][2];
+        /** [scale]: the downsampling stream (scales > 1) and four 'valid' streams (μ, squares, two crosses). */
+        private final ValidRows[] down = new ValidRows[SCALES];
+        private final ValidRows[][] streams = new ValidRows[SCALES][4];
+        // The fused side: its pyramid, and one row of each product and each filtered quantity.
+        private final double[][] dist = new double[SCALES][];
+        private final double[][] productRow = new double[3][];
+        private final double[][] outRow = new double[4][];
+        private final double[] var2Row;
+
+        Sources(Plane a, Plane b, boolean saturateScale1) {
+            this.saturateScale1 = saturateScale1;
+            this.width = a.width();
+            this.height = a.height();
+            int w = width;
+            int h = height;
+            for (int s = 0; s < SCALES; s++) {
+                double[] win = window(s + 1);
+                if (s > 0) {
+                    int dw = Filters.validSize(w, h, win.length, 2, true);
+                    int dh = Filters.validSize(w, h, win.length, 2, false);
+                    down[s] = new ValidRows(win, w, 2);
+                    w = dw;
+                    h = dh;
                 }
-                dist = Filters.valid(dist, win, 2);
+                inW[s] = w;
+                inH[s] = h;
+                outW[s] = Filters.validSize(w, h, win.length, 1, true);
+                outH[s] = Filters.validSize(w, h, win.length, 1, false);
+                for (int q = 0; q < 4; q++) {
+                    streams[s][q] = new ValidRows(win, w, 1);
+                }
+                if (s > 0) {
+                    dist[s] = new double[w * h];
+                }
             }
-            boolean saturate = saturateScale1 && scale == 1;
-            Plane mu2 = Filters.valid(dist, win);
-            Plane dd = Filters.valid(product(dist, dist, saturate), win);
-            for (int i = 0; i < refs.size(); i++) {
-                Plane ref = refs.get(i);
-                Plane mu1 = Filters.valid(ref, win);
-                Plane rr = Filters.valid(product(ref, ref, saturate), win);
-                Plane rd = Filters.valid(product(ref, dist, saturate), win);
-                accumulate(mu1.v(), mu2.v(), rr.v(), dd.v(), rd.v(), num, den, i);
+            for (int q = 0; q < 3; q++) {
+                productRow[q] = new double[inW[0]];
+            }
+            for (int q = 0; q < 4; q++) {
+                outRow[q] = new double[outW[0]];
+            }
+            var2Row = new double[outW[0]];
+            Plane[] planes = {a, b};
+            for (int i = 0; i < 2; i++) {
+                for (int s = 0; s < SCALES; s++) {
+                    if (s == 0) {
+                        ref[s][i] = planes[i].v();
+                    } else {
+                        ref[s][i] = new double[inW[s] * inH[s]];
+                        Filters.valid(ref[s - 1][i], inW[s - 1], inH[s - 1], down[s], ref[s][i]);
+                    }
+                    prepare(i, s);
+                }
             }
         }
-        return num[0] / den[0] + num[1] / den[1];
-    }
 
-    private static Plane product(Plane x, Plane y, boolean saturate) {
-        Plane p = Filters.product(x, y);
-        if (saturate) {
-            double[] v = p.v();
-            for (int i = 0; i < v.length; i++) {
-                v[i] = Math.min(255, v[i]);
+        /** μ1, σ1² = max(0, w*(R·R) − μ1²) and the denominator term of source i at scale s, streamed. */
+        private void prepare(int i, int s) {
+            double[] x = ref[s][i];
+            int w = inW[s];
+            int ow = outW[s];
+            boolean saturate = saturateScale1 && s == 0;
+            double[] m1 = new double[ow * outH[s]];
+            double[] v1 = new double[m1.length];
+            ValidRows mu = streams[s][0];
+            ValidRows sq = streams[s][1];
+            mu.reset();
+            sq.reset();
+            double d = 0;
+            int oy = 0;
+            for (int y = 0; y < inH[s]; y++) {
+                product(x, x, y * w, w, saturate, productRow[0]);
+                boolean ready = mu.push(x, y * w);
+                sq.push(productRow[0], 0);
+                if (ready) {
+                    int o = oy * ow;
+                    mu.emit(m1, o);
+                    sq.emit(v1, o);
+                    for (int p = o; p < o + ow; p++) {
+                        v1[p] = Math.max(0, v1[p] - m1[p] * m1[p]);
+                        double s1 = v1[p] < EPS ? 0 : v1[p];
+                        d += Math.log10(1 + s1 / SIGMA_N_SQ);
+                    }
+                    oy++;
+                }
             }
+            mu1[s][i] = m1;
+            var1[s][i] = v1;
+            den[s][i] = d;
         }
-        return p;
-    }
 
-    private static void accumulate(double[] mu1, double[] mu2, double[] rr, double[] dd, double[] rd,
-            double[] num, double[] den, int slot) {
-        double nSum = 0;
-        double dSum = 0;
-        for (int i = 0; i < mu1.length; i++) {
-            double m1 = mu1[i];
-            double m2 = mu2[i];
-            double s1 = Math.max(0, rr[i] - m1 * m1);
-            double s2 = Math.max(0, dd[i] - m2 * m2);
-            double s12 = rd[i] - m1 * m2;
-            double g = s12 / (s1 + EPS);
-            double sv = s2 - g * s12;
-            if (s1 < EPS) {
-                g = 0;
-                sv = s2;
-                s1 = 0;
+        /** Row {@code x[off..off+n)·y[off..off+n)} into {@code out}, saturated at 255 where the toolkit multiplied uint8 images. */
+        private static void product(double[] x, double[] y, int off, int n, boolean saturate, double[] out) {
+            for (int i = 0; i < n; i++) {
+                out[i] = x[off + i] * y[off + i];
             }
-            if (s2 < EPS) {
-                g = 0;
-                sv = 0;
+            if (saturate) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = Math.min(255, out[i]);
+                }
             }
-            if (g < 0) {
-                sv = s2;
-                g = 0;
-            }
-            if (sv <= EPS) {
-                sv = EPS;
-            }
-            nSum += Math.log10(1 + g * g * s1 / (sv + SIGMA_N_SQ));
-            dSum += Math.log10(1 + s1 / SIGMA_N_SQ);
         }
-        num[slot] += nSum;
-        den[slot] += dSum;
+
+        /** VIFp(A,F) + VIFp(B,F) for a fused plane of the pair's size. */
+        double vifSum(Plane f) {
+            if (f.width() != width || f.height() != height) {
+                throw new IllegalArgumentException("fused plane " + f.width() + "x" + f.height()
+                        + " differs from the sources' " + width + "x" + height);
+            }
+            double[] num = new double[2];
+            double[] dens = new double[2];
+            for (int s = 0; s < SCALES; s++) {
+                double[] d;
+                if (s == 0) {
+                    d = f.v();
+                } else {
+                    d = dist[s];
+                    Filters.valid(s == 1 ? f.v() : dist[s - 1], inW[s - 1], inH[s - 1], down[s], d);
+                }
+                boolean saturate = saturateScale1 && s == 0;
+                int w = inW[s];
+                int ow = outW[s];
+                for (ValidRows r : streams[s]) {
+                    r.reset();
+                }
+                // The per-scale sums run through the rows in raster order, one running sum per source.
+                double[] nSum = new double[2];
+                int oy = 0;
+                for (int y = 0; y < inH[s]; y++) {
+                    int off = y * w;
+                    product(d, d, off, w, saturate, productRow[0]);
+                    product(ref[s][0], d, off, w, saturate, productRow[1]);
+                    product(ref[s][1], d, off, w, saturate, productRow[2]);
+                    boolean ready = streams[s][0].push(d, off);
+                    streams[s][1].push(productRow[0], 0);
+                    streams[s][2].push(productRow[1], 0);
+                    streams[s][3].push(productRow[2], 0);
+                    if (ready) {
+                        for (int q = 0; q < 4; q++) {
+                            streams[s][q].emit(outRow[q], 0);
+                        }
+                        double[] m2 = outRow[0];
+                        double[] dd = outRow[1];
+                        for (int x = 0; x < ow; x++) {
+                            var2Row[x] = Math.max(0, dd[x] - m2[x] * m2[x]);
+                        }
+                        for (int i = 0; i < 2; i++) {
+                            nSum[i] = numerator(nSum[i], mu1[s][i], var1[s][i], oy * ow, outRow[2 + i], ow);
+                        }
+                        oy++;
+                    }
+                }
+                for (int i = 0; i < 2; i++) {
+                    num[i] += nSum[i];
+                    dens[i] += den[s][i];
+                }
+            }
+            return num[0] / dens[0] + num[1] / dens[1];
+        }
+
+        /**
+         * {@code nSum} plus log10(1 + g²σ1²/(sv² + σn²)) over one output row (pixels o..o+len of the scale),
+         * {@code cross} holding that row of w*(R·D) and {@code outRow[0]}/{@link #var2Row} F's μ2 and σ2².
+         */
+        private double numerator(double nSum, double[] m1s, double[] v1s, int o, double[] cross, int len) {
+            double[] mu2 = outRow[0];
+            for (int x = 0; x < len; x++) {
+                double m1 = m1s[o + x];
+                double s1 = v1s[o + x];
+                double s2 = var2Row[x];
+                double s12 = cross[x] - m1 * mu2[x];
+                double g = s12 / (s1 + EPS);
+                double sv = s2 - g * s12;
+                if (s1 < EPS) {
+                    g = 0;
+                    sv = s2;
+                    s1 = 0;
+                }
+                if (s2 < EPS) {
+                    g = 0;
+                    sv = 0;
+                }
+                if (g < 0) {
+                    sv = s2;
+                    g = 0;
+                }
+                if (g == 0) {
+                    continue; // log10(1 + 0) = 0 exactly: adding it changes nothing
+                }
+                if (sv <= EPS) {
+                    sv = EPS;
+                }
+                nSum += Math.log10(1 + g * g * s1 / (sv + SIGMA_N_SQ));
+            }
+            return nSum;
+        }
     }
 }
