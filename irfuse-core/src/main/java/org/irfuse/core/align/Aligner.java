@@ -17,6 +17,8 @@ import org.irfuse.core.image.YCbCr;
  * }</pre>
  */
 public final class Aligner {
+    /** Grid stride (pixels) of the written displacement field: the B-spline is sampled this densely. */
+    public static final int FIELD_STRIDE = 4;
     private final Transform.Model model;
     private final int threads;
     private final double minConfidence;
@@ -30,9 +32,9 @@ public final class Aligner {
     final int deformableCoarsest;
     final int deformableFinest;
     final int deformableIterations;
-    final double window;
-    final double smoothing;
-    final double lambda;
+    final double spacing;
+    final double bending;
+    final double tikhonov;
 
     private Aligner(Builder b) {
         model = b.model;
@@ -48,9 +50,9 @@ public final class Aligner {
         deformableCoarsest = b.deformableCoarsest;
         deformableFinest = b.deformableFinest;
         deformableIterations = b.deformableIterations;
-        window = b.window;
-        smoothing = b.smoothing;
-        lambda = b.lambda;
+        spacing = b.spacing;
+        bending = b.bending;
+        tikhonov = b.tikhonov;
     }
 
     public static Builder builder() {
@@ -103,8 +105,8 @@ public final class Aligner {
             if (model == Transform.Model.DEFORMABLE) {
                 int coarse = Math.min(deformableCoarsest, problem.levels - 1);
                 int fine = Math.min(deformableFinest, coarse);
-                field = new DeformableEstimator(problem, coarse, fine, deformableIterations, window, smoothing,
-                        lambda).estimate(a);
+                field = new DeformableEstimator(problem, coarse, fine, deformableIterations, spacing, bending,
+                        tikhonov, FIELD_STRIDE).estimate(a);
             }
             t = new Transform(model, visible.width(), visible.height(), ir.width(), ir.height(), a, field);
         }
@@ -115,22 +117,22 @@ public final class Aligner {
 
     /** Options; the defaults are the settings measured in docs/alignment.md. */
     public static final class Builder {
-        private Transform.Model model = Transform.Model.DEFORMABLE;
+        private Transform.Model model = Transform.Model.AFFINE;
         private int threads = 0;
         private double minConfidence = AlignmentQuality.DEFAULT_MIN_CONFIDENCE;
         double sigma = 1.0;
-        double eta = 0.5;
+        double eta = 0.1;
         int minSide = 48;
         int searchRadius = 4;
         int globalFinest = 1;
-        int globalIterations = 20;
+        int globalIterations = 10;
         int affineCoarsest = 2;
-        int deformableCoarsest = 3;
+        int deformableCoarsest = 2;
         int deformableFinest = 1;
         int deformableIterations = 8;
-        double window = 4;
-        double smoothing = 3;
-        double lambda = 0.05;
+        double spacing = 64;
+        double bending = 0.1;
+        double tikhonov = 1;
 
         public Builder model(Transform.Model m) {
             this.model = m;

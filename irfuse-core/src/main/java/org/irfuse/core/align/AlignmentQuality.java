@@ -10,20 +10,24 @@ import org.irfuse.core.image.Image;
  *
  * @param similarityBefore NGF similarity with no alignment (identity or plain resize)
  * @param similarityAfter NGF similarity with the estimated transform
- * @param similarityShifted the best NGF similarity with the estimated transform moved by {@link #SHIFT} pixels
- *     along either axis: an estimate that sits on a real optimum is clearly better than its neighbours
+ * @param similarityShifted the mean NGF similarity with the estimated transform moved by {@link #SHIFT_FRACTION}
+ *     of the image size along either axis: the chance level of these two images' edge statistics (many
+ *     horizontal edges in both give a positive correlation at any position)
  * @param overlap fraction of the visible image covered by infrared data after alignment
  * @param jacobianRatio smallest Jacobian determinant of the map over that of its affine part (1 for global maps)
- * @param confidence the combined score in [0, 1], see {@link #measure}
+ * @param confidence {@code (similarityAfter − similarityShifted) / EXCESS_SCALE} clipped to [0, 1]: how far the
+ *     aligned images share edges beyond what any two images of this kind share
  * @param trusted whether confidence reaches the threshold and no hard check failed
  * @param reason why it is not trusted (empty when trusted)
  */
 public record AlignmentQuality(double similarityBefore, double similarityAfter, double similarityShifted,
         double overlap, double jacobianRatio, double confidence, boolean trusted, String reason) {
     /** Default threshold on {@link #confidence}; chosen in docs/alignment.md between real and unrelated pairs. */
-    public static final double DEFAULT_MIN_CONFIDENCE = 0.3;
-    /** The displacement (level-0 pixels) of the neighbour test. */
-    public static final double SHIFT = 4;
+    public static final double DEFAULT_MIN_CONFIDENCE = 0.55;
+    /** The excess similarity over chance that counts as full confidence. */
+    public static final double EXCESS_SCALE = 0.2;
+    /** The displacement of the chance-level test, as a fraction of the image width (x) or height (y). */
+    public static final double SHIFT_FRACTION = 0.125;
     /** Below this fraction of the visible image covered by infrared data, an alignment is not used. */
     public static final double MIN_OVERLAP = 0.5;
     /** Below this Jacobian ratio the map folds or crushes a region: not a physical lens or rig difference. */
@@ -34,9 +38,11 @@ public record AlignmentQuality(double similarityBefore, double similarityAfter, 
         int level = Math.min(1, problem.levels - 1);
         double sb = similarity(problem, level, before, 0, 0);
         double sa = similarity(problem, level, after, 0, 0);
-        double shifted = Double.NEGATIVE_INFINITY;
-        for (double[] d : new double[][] {{SHIFT, 0}, {-SHIFT, 0}, {0, SHIFT}, {0, -SHIFT}}) {
-            shifted = Math.max(shifted, similarity(problem, level, after, d[0], d[1]));
+        double sx = SHIFT_FRACTION * after.targetWidth();
+        double sy = SHIFT_FRACTION * after.targetHeight();
+        double shifted = 0;
+        for (double[] d : new double[][] {{sx, 0}, {-sx, 0}, {0, sy}, {0, -sy}}) {
+            shifted += similarity(problem, level, after, d[0], d[1]) / 4;
         }
         double overlap = 0;
         for (float v : mask.data()) {
@@ -44,8 +50,9 @@ public record AlignmentQuality(double similarityBefore, double similarityAfter, 
         }
         overlap /= mask.pixels();
         double jac = after.field() == null ? 1 : after.minJacobian() / after.affine().determinant();
-        // Peak contrast: how much of the similarity is lost by a small move. 0 for a flat (meaningless) optimum.
-        double confidence = sa > 0 ? Math.max(0, Math.min(1, (sa - shifted) / sa)) : 0;
+        // The similarity above chance, scaled so that 1 is an excess of EXCESS_SCALE (MSRS pairs reach 0.11-0.31
+        // when aligned, MSRS images of different scenes 0.01-0.10: docs/alignment.md).
+        double confidence = Math.max(0, Math.min(1, (sa - shifted) / EXCESS_SCALE));
         String reason = "";
         if (overlap < MIN_OVERLAP) {
             reason = String.format(Locale.ROOT, "infrared data covers %.0f%% of the visible image (at least %.0f%% "
@@ -54,14 +61,14 @@ public record AlignmentQuality(double similarityBefore, double similarityAfter, 
             reason = String.format(Locale.ROOT, "the deformation folds or crushes a region (Jacobian ratio %.2f)",
                     jac);
         } else if (confidence < minConfidence) {
-            reason = String.format(Locale.ROOT, "confidence %.2f below %.2f (edge similarity %.3f, %.3f after a "
-                    + "%.0f-px shift)", confidence, minConfidence, sa, shifted, SHIFT);
+            reason = String.format(Locale.ROOT, "confidence %.2f below %.2f (edge similarity %.3f, chance level "
+                    + "%.3f): the images do not share enough edges", confidence, minConfidence, sa, shifted);
         }
         return new AlignmentQuality(sb, sa, shifted, overlap, jac, confidence, reason.isEmpty(), reason);
     }
 
     /** NGF similarity on a level with the target grid moved by {@code (sx, sy)} level-0 pixels. */
-    private static double similarity(AlignmentProblem problem, int level, Transform t, double sx, double sy) {
+    static double similarity(AlignmentProblem problem, int level, Transform t, double sx, double sy) {
         int w = problem.targetWidth(level);
         int h = problem.targetHeight(level);
         double s = 1 << level;

@@ -14,7 +14,6 @@ package org.irfuse.core.align;
  * there).
  */
 final class GlobalEstimator {
-    static final boolean DEBUG = Boolean.getBoolean("align.debug");
     private final AlignmentProblem problem;
     private final boolean affine;
     private final int searchRadius;
@@ -41,9 +40,6 @@ final class GlobalEstimator {
         int coarsest = problem.levels - 1;
         AffineTransform a = initial.atLevel(coarsest);
         a = search(coarsest, a);
-        if (DEBUG) {
-            System.err.println("search -> " + a.fromLevel(coarsest));
-        }
         for (int level = coarsest; level >= finestLevel; level--) {
             if (level < coarsest) {
                 a = a.fromLevel(level + 1).atLevel(level);
@@ -54,11 +50,6 @@ final class GlobalEstimator {
             }
             if (fullHere) {
                 a = iterate(level, a, true);
-            }
-            if (DEBUG) {
-                float[][] xy = problem.coordinates(level, a);
-                System.err.printf("level %d sim %.3f %s%n", level,
-                        problem.similarity(level, problem.sample(level, xy[0], xy[1]))[0], a.fromLevel(level));
             }
         }
         return a.fromLevel(finestLevel);
