@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.irfuse.core.align.Aligner;
+import org.irfuse.core.align.Transform;
 import org.irfuse.core.image.Image;
 import org.irfuse.core.image.ImageFormatException;
 import org.irfuse.core.image.ImageReader;
@@ -67,6 +69,10 @@ public final class FuseCommand implements Callable<Integer> {
             + "(bilinear) instead of refusing pairs whose sizes differ")
     boolean resizeIr;
 
+    @Option(names = "--align", defaultValue = "none", description = "align the infrared image to the visible one "
+            + "first: none (default), translation, affine or deformable; untrustworthy alignments are refused")
+    String align;
+
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
@@ -95,7 +101,7 @@ public final class FuseCommand implements Callable<Integer> {
         UserException.refuseExisting(s.out, overwrite);
         Image ir = ImageReader.readInfrared(s.ir);
         Image vis = ImageReader.read(s.vis);
-        ir = matchSize(ir, vis, s.ir, s.vis);
+        ir = prepareInfrared(ir, vis, s.ir, s.vis);
         try (Compute compute = Compute.open(device)) {
             Fuser fuser = fuser(compute);
             ImageWriter.write(fuser.fuse(ir, vis), s.out, overwrite);
@@ -145,7 +151,7 @@ public final class FuseCommand implements Callable<Integer> {
                 try {
                     Image ir = ImageReader.readInfrared(p.infrared());
                     Image vis = ImageReader.read(p.visible());
-                    ir = matchSize(ir, vis, p.infrared(), p.visible());
+                    ir = prepareInfrared(ir, vis, p.infrared(), p.visible());
                     ImageWriter.write(fuser.fuse(ir, vis), f.outDir.resolve(p.name() + "." + ext), overwrite);
                 } catch (IOException | UserException e) {
                     failures.add(e.getMessage());
@@ -165,6 +171,16 @@ public final class FuseCommand implements Callable<Integer> {
         FusionModel m = model == null ? FusionModel.loadDefault(compute) : FusionModel.load(model, compute);
         long tileAbove = (long) (tileAboveMegapixels * 1_000_000L);
         return new Fuser(m.network(), compute, tileAbove, tile);
+    }
+
+    /** The infrared image on the visible grid: aligned (--align), or resized / size-checked. */
+    private Image prepareInfrared(Image ir, Image vis, Path irFile, Path visFile) throws IOException {
+        Transform.Model m = Transform.Model.parse(align);
+        if (m == Transform.Model.NONE) {
+            return matchSize(ir, vis, irFile, visFile);
+        }
+        return Aligner.builder().model(m).threads(threads == null ? 0 : threads).build()
+                .alignForFusion(ir, vis, irFile, visFile);
     }
 
     private Image matchSize(Image ir, Image vis, Path irFile, Path visFile) throws ImageFormatException {

@@ -1,5 +1,6 @@
 package org.irfuse.core.align;
 
+import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import org.irfuse.core.image.Image;
@@ -85,6 +86,21 @@ public final class Aligner {
         } finally {
             pool.shutdown();
         }
+    }
+
+    /**
+     * Aligns for fusion: the aligned infrared image with its no-data pixels filled by the visible luminance (so
+     * the fused image shows the visible scene there instead of a black wedge).
+     *
+     * @throws UntrustedAlignmentException naming both files when the estimate is not trustworthy
+     */
+    public Image alignForFusion(Image infrared, Image visible, Path infraredFile, Path visibleFile)
+            throws UntrustedAlignmentException {
+        Alignment a = align(infrared, visible);
+        if (!a.quality().trusted()) {
+            throw new UntrustedAlignmentException(infraredFile, visibleFile, a.quality());
+        }
+        return a.alignedFilledWith(visible.isGray() ? visible.plane(0) : YCbCr.luma(visible));
     }
 
     private Alignment alignHere(Image infrared, Image visible) {
