@@ -145,7 +145,7 @@ public final class Aligner {
         int affineCoarsest = 2;
         int deformableCoarsest = 2;
         int deformableFinest = 1;
-        int deformableIterations = 8;
+        int deformableIterations = 5;
         double spacing = 64;
         double bending = 0.1;
         double tikhonov = 1;

@@ -97,9 +97,10 @@ final class DeformableEstimator {
         int w0 = problem.targetWidth(0);
         int h0 = problem.targetHeight(0);
         Grid grid = new Grid(w0, h0);
+        double[][] lm = bendingMatrix(grid.nx, grid.ny, tikhonov);
         for (int level = coarsest; level >= finest; level--) {
             for (int it = 0; it < iterations; it++) {
-                if (!step(level, a, grid)) {
+                if (!step(level, a, grid, lm)) {
                     break;
                 }
             }
@@ -119,7 +120,7 @@ final class DeformableEstimator {
     }
 
     /** One ECC iteration on a level; false once the update is negligible. */
-    private boolean step(int level, AffineTransform a, Grid grid) {
+    private boolean step(int level, AffineTransform a, Grid grid, double[][] lm) {
         int w = problem.targetWidth(level);
         int h = problem.targetHeight(level);
         int n = w * h;
@@ -220,13 +221,17 @@ final class DeformableEstimator {
                         acc[k * k + rp + 1] += bp * ty;
                         acc[k * k + k + rp] += bp * sx;
                         acc[k * k + k + rp + 1] += bp * sy;
-                        for (int q = 0; q < 16; q++) {
+                        // Node pairs once (q ≥ p in this pixel's ordering, which is also node order); the
+                        // lower triangle is mirrored after the sum.
+                        for (int q = p; q < 16; q++) {
                             double bb = bp * bw[q];
                             int rq = 2 * node[q];
                             acc[rp * k + rq] += bb * gxx;
                             acc[rp * k + rq + 1] += bb * gxy;
-                            acc[(rp + 1) * k + rq] += bb * gxy;
                             acc[(rp + 1) * k + rq + 1] += bb * gyy;
+                            if (q != p) {
+                                acc[(rp + 1) * k + rq] += bb * gxy;
+                            }
                         }
                     }
                 }
@@ -243,7 +248,19 @@ final class DeformableEstimator {
         double trace = 0;
         for (int p = 0; p < k; p++) {
             System.arraycopy(sums, p * k, hm[p], 0, k);
+        }
+        for (int p = 0; p < k; p++) {
+            for (int q = p + 1; q < k; q++) {
+                // Entries were accumulated with row node ≤ column node; (x of node p, y of node p) pairs sit on
+                // the 2×2 diagonal block and are complete; mirror everything else.
+                if (q / 2 != p / 2) {
+                    hm[q][p] = hm[p][q];
+                }
+            }
             trace += hm[p][p];
+        }
+        for (int p = 0; p < k; p += 2) {
+            hm[p + 1][p] = hm[p][p + 1];
         }
         double[] gt = java.util.Arrays.copyOfRange(sums, k * k, k * k + k);
         double[] gs = java.util.Arrays.copyOfRange(sums, k * k + k, k * k + 2 * k);
@@ -257,7 +274,6 @@ final class DeformableEstimator {
             c[2 * i] = grid.cx[i];
             c[2 * i + 1] = grid.cy[i];
         }
-        double[][] lm = bendingMatrix(grid.nx, grid.ny, tikhonov);
         double[] lc = new double[k];
         for (int p = 0; p < k; p++) {
             for (int q = 0; q < k; q++) {
