@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.irfuse.core.align.Aligner;
+import org.irfuse.core.align.Transform;
 import org.irfuse.core.image.Image;
 import org.irfuse.core.image.ImageFormatException;
 import org.irfuse.core.image.ImageReader;
@@ -72,6 +74,10 @@ public final class FuseCommand implements Callable<Integer> {
             + "(bilinear) instead of refusing pairs whose sizes differ")
     boolean resizeIr;
 
+    @Option(names = "--align", defaultValue = "none", description = "align the infrared image to the visible one "
+            + "first: none (default), translation, affine or deformable; untrustworthy alignments are refused")
+    String align;
+
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
@@ -105,7 +111,7 @@ public final class FuseCommand implements Callable<Integer> {
         UserException.refuseExisting(s.out, overwrite);
         Image ir = ImageReader.readInfrared(s.ir);
         Image vis = ImageReader.read(s.vis);
-        ir = matchSize(ir, vis, s.ir, s.vis);
+        ir = prepareInfrared(ir, vis, s.ir, s.vis);
         try (Compute compute = Compute.open(device); Fuser fuser = fuser(compute)) {
             if (fuser.tiles(vis.width(), vis.height())) {
                 fuser.onTileRow((done, rows) -> System.err.printf("irfuse: %s: tile row %d of %d%n", s.out, done,
@@ -158,8 +164,8 @@ public final class FuseCommand implements Callable<Integer> {
             failures = Pipeline.run(todo, PIPELINE_DEPTH,
                     (p, none) -> {
                         Image vis = ImageReader.read(p.visible());
-                        return new Image[] {matchSize(ImageReader.readInfrared(p.infrared()), vis, p.infrared(),
-                                p.visible()), vis};
+                        return new Image[] {prepareInfrared(ImageReader.readInfrared(p.infrared()), vis,
+                                p.infrared(), p.visible()), vis};
                     },
                     (p, pair) -> fuser.fuse(pair[0], pair[1]),
                     (p, fused) -> {
@@ -191,6 +197,16 @@ public final class FuseCommand implements Callable<Integer> {
         FusionModel m = model == null ? FusionModel.loadDefault(compute) : FusionModel.load(model, compute);
         long tileAbove = (long) (tileAboveMegapixels * 1_000_000L);
         return new Fuser(m.network(), compute, p, tileAbove, tile);
+    }
+
+    /** The infrared image on the visible grid: aligned (--align), or resized / size-checked. */
+    private Image prepareInfrared(Image ir, Image vis, Path irFile, Path visFile) throws IOException {
+        Transform.Model m = Transform.Model.parse(align);
+        if (m == Transform.Model.NONE) {
+            return matchSize(ir, vis, irFile, visFile);
+        }
+        return Aligner.builder().model(m).threads(threads == null ? 0 : threads).build()
+                .alignForFusion(ir, vis, irFile, visFile);
     }
 
     private Image matchSize(Image ir, Image vis, Path irFile, Path visFile) throws ImageFormatException {

@@ -7,9 +7,11 @@ import picocli.CommandLine.Command;
 /** The {@code irfuse} command: one subcommand per job. */
 @Command(name = "irfuse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Infrared/visible image fusion trained for what comes after it.",
-        subcommands = {FuseCommand.class, TrainCommand.class, EvalCommand.class, DetectCommand.class, SegmentCommand.class,
-            TrainDetectorCommand.class, ReportCommand.class, SampleCommand.class, BenchCommand.class,
-            BenchDetectorCommand.class, BenchPretrainedCommand.class, BenchBilevelCommand.class, BenchMetricsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {FuseCommand.class, AlignCommand.class, TrainCommand.class, EvalCommand.class,
+            DetectCommand.class, SegmentCommand.class, TrainDetectorCommand.class, ReportCommand.class,
+            SampleCommand.class, BenchCommand.class, BenchDetectorCommand.class, BenchPretrainedCommand.class,
+            BenchBilevelCommand.class, BenchMetricsCommand.class, BenchAlignCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
