@@ -115,6 +115,8 @@ public final class EvalCommand implements Callable<Integer> {
             outputs.add(report);
         }
         for (Path p : outputs) {
+            UserException.refuseInput(p, irDir, visDir);
+            methods.forEach(m -> UserException.refuseInput(p, m.dir()));
             UserException.refuseExisting(p, overwrite);
         }
 

@@ -79,6 +79,7 @@ public final class EvalDetCommand implements Callable<Integer> {
             default -> throw new UserException("--format must be yolo or voc, got '" + format + "'");
         };
         List<String> classNames = classList(classes == null ? (voc ? "m3fd" : "msrs") : classes);
+        UserException.refuseInput(out, pred, gtDir, imagesDir);
         UserException.refuseExisting(out, overwrite);
         Map<String, Path> gtFiles = filesWithExtension(gtDir, voc ? ".xml" : ".txt");
         gtFiles.remove("classes");   // a YOLO classes.txt beside the labels is not an image

@@ -70,6 +70,7 @@ public final class EvalSegCommand implements Callable<Integer> {
             case "drop" -> AbsentClassPolicy.DROP_ABSENT;
             default -> throw new UserException("--absent must be zero or drop, got '" + absent + "'");
         };
+        UserException.refuseInput(out, predDir, labelDir);
         UserException.refuseExisting(out, overwrite);
         Map<String, Path> labels = FolderPairing.index(labelDir);
         Map<String, Path> preds = FolderPairing.index(predDir);

@@ -80,6 +80,9 @@ public final class FuseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (skipExisting && overwrite) {
+            throw new UserException("--skip-existing and --overwrite contradict each other; pass one of them");
+        }
         if (threads != null) {
             Compute.configureThreads(threads);
         }
@@ -92,6 +95,7 @@ public final class FuseCommand implements Callable<Integer> {
     private int fuseOne() throws Exception {
         Single s = mode.single;
         requireWritable(s.out);
+        UserException.refuseInput(s.out, s.ir, s.vis);
         UserException.refuseExisting(s.out, overwrite);
         Image ir = ImageReader.readInfrared(s.ir);
         Image vis = ImageReader.read(s.vis);
@@ -110,6 +114,7 @@ public final class FuseCommand implements Callable<Integer> {
         if (!ext.equals("png") && !ext.equals("jpg")) {
             throw new UserException("--format must be png or jpg, got '" + f.format + "'");
         }
+        UserException.refuseInput(f.outDir, f.irDir, f.visDir);
         FolderPairing.Result pairing = FolderPairing.pair(f.irDir, f.visDir);
         for (Path p : pairing.onlyInFirst()) {
             System.err.println("irfuse: no visible counterpart for " + p + " (skipped)");
@@ -124,6 +129,7 @@ public final class FuseCommand implements Callable<Integer> {
         List<Path> existing = new ArrayList<>();
         for (ImagePair p : pairing.pairs()) {
             Path out = f.outDir.resolve(p.name() + "." + ext);
+            UserException.refuseInput(out, p.infrared(), p.visible());
             if (Files.exists(out) && !overwrite) {
                 if (!skipExisting) {
                     existing.add(out);

@@ -251,6 +251,7 @@ public final class TrainCommand implements Callable<Integer> {
         org.irfuse.nn.modules.FusionNetwork.Width.parse(cfg.width);
         List<Path> roots = new ArrayList<>();
         cfg.data.forEach(d -> roots.add(Path.of(d)));
+        refuseInputs(roots, cfg.initModel);
         List<PairSample> samples = new ArrayList<>(PairDataset.load(roots));
         if (cfg.synthetic > 0) {
             samples.addAll(PairDataset.synthetic(cfg.synthetic, 320, 240, cfg.seed));
@@ -281,6 +282,10 @@ public final class TrainCommand implements Callable<Integer> {
                     + "--seg-data ROOT[:SPLIT]");
         }
         cfg.validate();
+        List<Path> inputs = new ArrayList<>();
+        cfg.msrsWeak.forEach(d -> inputs.add(Path.of(d)));
+        cfg.segmentation.forEach(d -> inputs.add(Path.of(d.replaceFirst(":[^:/\\\\]*$", ""))));
+        refuseInputs(inputs, cfg.initModel);
         ClassPalette palette = cfg.classes == 9 ? ClassPalette.MSRS : ClassPalette.numbered(cfg.classes);
         List<List<PairSample>> sources = new ArrayList<>();
         for (String d : cfg.msrsWeak) {
@@ -326,6 +331,17 @@ public final class TrainCommand implements Callable<Integer> {
                     + String.format(Locale.ROOT, "%.4f", (Double) out.evaluation().get("heldout.mIoU")));
         }
         return 0;
+    }
+
+    /** The run folder (and the model saved in it) must not be a data folder or the model training starts from. */
+    private void refuseInputs(List<Path> data, String initModel) {
+        for (Path d : data) {
+            UserException.refuseInput(runDir, d);
+        }
+        if (initModel != null && !initModel.isBlank()) {
+            UserException.refuseInput(runDir, Path.of(initModel));
+            UserException.refuseInput(new RunFolder(runDir).model(), Path.of(initModel));
+        }
     }
 
     static String progressLine(Map<String, Object> v, Map<String, Object> upper) {

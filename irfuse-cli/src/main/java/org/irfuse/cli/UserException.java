@@ -1,5 +1,9 @@
 package org.irfuse.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /** A problem with what the user asked for; printed as one line, exit code {@link Errors#USER_ERROR}. */
 public final class UserException extends RuntimeException {
     public UserException(String message) {
@@ -13,6 +17,33 @@ public final class UserException extends RuntimeException {
     public static void refuseExisting(java.nio.file.Path output, boolean overwrite) {
         if (output != null && !overwrite && java.nio.file.Files.exists(output)) {
             throw new UserException(output + " already exists; pass --overwrite to replace it");
+        }
+    }
+
+    /**
+     * Refuses an output (file or folder) that is one of the inputs, through any spelling, symbolic link or hard
+     * link: with {@code --overwrite} it would replace the source, and a folder run would write over every input.
+     */
+    public static void refuseInput(Path output, Path... inputs) {
+        if (output == null) {
+            return;
+        }
+        for (Path in : inputs) {
+            if (in != null && sameFile(output, in)) {
+                throw new UserException(output + " is also an input (" + in + "); choose another output so the "
+                        + "input is not replaced");
+            }
+        }
+    }
+
+    static boolean sameFile(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -76,6 +76,7 @@ public final class ReportCommand implements Runnable {
             if ((irDir == null) != (visDir == null)) {
                 throw new UserException("give both --ir-dir and --vis-dir (or neither, for a page without images)");
             }
+            UserException.refuseInput(output, csv);
             for (Map.Entry<String, Path> e : fusedDirs.entrySet()) {
                 if (e.getKey().isBlank() || e.getValue() == null) {
                     throw new UserException("--fused-dir expects NAME=DIR, got '" + e.getKey() + "'");

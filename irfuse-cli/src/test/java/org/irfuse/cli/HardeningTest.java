@@ -1,0 +1,106 @@
+package org.irfuse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.irfuse.core.image.ImageWriter;
+import org.irfuse.core.synthetic.SyntheticScenes;
+import org.irfuse.nn.model.FusionModel;
+import org.irfuse.nn.modules.FusionNetwork.Width;
+import org.irfuse.nn.runtime.Compute;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 11: hostile and careless inputs end in one clear line and a documented exit code, never in lost input. */
+class HardeningTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path irDir;
+    static Path visDir;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        try (Compute c = Compute.cpu()) {
+            model = dir.resolve("nano-model");
+            FusionModel.initialise(Width.NANO, c, DataType.FLOAT32).save(model, false);
+        }
+        irDir = dir.resolve("pairs/ir");
+        visDir = dir.resolve("pairs/vi");
+        for (int i = 0; i < 2; i++) {
+            SyntheticScenes.Scene s = SyntheticScenes.random(64, 48, i, false);
+            ImageWriter.write(s.infrared(), irDir.resolve("p" + i + ".png"), false);
+            ImageWriter.write(s.visible(), visDir.resolve("p" + i + ".png"), false);
+        }
+    }
+
+    static List<byte[]> contents(Path... files) throws Exception {
+        List<byte[]> out = new ArrayList<>();
+        for (Path f : files) {
+            out.add(Files.readAllBytes(f));
+        }
+        return out;
+    }
+
+    static void assertSame(List<byte[]> before, List<byte[]> after) {
+        assertEquals(before.size(), after.size());
+        for (int i = 0; i < before.size(); i++) {
+            assertArrayEquals(before.get(i), after.get(i), "input " + i + " changed");
+        }
+    }
+
+    @Test
+    void anOutputThatIsAnInputIsRefusedAndTheInputKept() throws Exception {
+        Path ir = irDir.resolve("p0.png");
+        Path vis = visDir.resolve("p0.png");
+        List<byte[]> before = contents(ir, vis, visDir.resolve("p1.png"));
+        // -o naming the infrared input, with --overwrite.
+        CliRun single = CliRun.of("fuse", "--ir", ir.toString(), "--vis", vis.toString(), "-o", ir.toString(),
+                "--overwrite", "--model", model.toString());
+        assertEquals(2, single.exitCode(), single.err());
+        assertTrue(single.err().contains("is also an input") && single.err().contains("p0.png"), single.err());
+        // The same file spelt differently.
+        CliRun spelt = CliRun.of("fuse", "--ir", ir.toString(), "--vis", vis.toString(), "-o",
+                visDir.resolve("../vi/./p0.png").toString(), "--overwrite", "--model", model.toString());
+        assertEquals(2, spelt.exitCode(), spelt.err());
+        // --out-dir equal to --vis-dir, directly and through a symbolic link.
+        CliRun folder = CliRun.of("fuse", "--ir-dir", irDir.toString(), "--vis-dir", visDir.toString(), "--out-dir",
+                visDir.toString(), "--overwrite", "--model", model.toString());
+        assertEquals(2, folder.exitCode(), folder.err());
+        assertTrue(folder.err().contains("is also an input"), folder.err());
+        Path link = Files.createSymbolicLink(dir.resolve("vis-link"), visDir);
+        CliRun linked = CliRun.of("fuse", "--ir-dir", irDir.toString(), "--vis-dir", visDir.toString(), "--out-dir",
+                link.toString(), "--overwrite", "--model", model.toString());
+        assertEquals(2, linked.exitCode(), linked.err());
+        assertSame(before, contents(ir, vis, visDir.resolve("p1.png")));
+        // eval det: --out naming the predictions file.
+        Path dets = dir.resolve("dets.json");
+        Files.writeString(dets, "{}");
+        CliRun det = CliRun.of("eval", "det", "--pred", dets.toString(), "--gt-dir", dir.toString(), "--format",
+                "voc", "--out", dets.toString(), "--overwrite");
+        assertEquals(2, det.exitCode(), det.err());
+        assertEquals("{}", Files.readString(dets));
+        // train: the run folder must not be a data folder (a fresh start with --overwrite cleans it).
+        CliRun train = CliRun.of("train", "--data", dir.resolve("pairs").toString(), "--run-dir",
+                dir.resolve("pairs").toString(), "--overwrite", "--steps", "1");
+        assertEquals(2, train.exitCode(), train.err());
+        assertTrue(train.err().contains("is also an input"), train.err());
+    }
+
+    @Test
+    void skipExistingWithOverwriteIsRefused() {
+        CliRun r = CliRun.of("fuse", "--ir-dir", irDir.toString(), "--vis-dir", visDir.toString(), "--out-dir",
+                dir.resolve("skip-out").toString(), "--overwrite", "--skip-existing", "--model", model.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--skip-existing and --overwrite"), r.err());
+        assertFalse(Files.exists(dir.resolve("skip-out")));
+    }
+}
