@@ -103,4 +103,37 @@ class HardeningTest {
         assertTrue(r.err().contains("--skip-existing and --overwrite"), r.err());
         assertFalse(Files.exists(dir.resolve("skip-out")));
     }
+
+    @Test
+    void aModelWithNanParametersIsRefusedAndNoBlackImageIsWritten() throws Exception {
+        Path nan = dir.resolve("nan-model");
+        try (Compute c = Compute.cpu()) {
+            FusionModel m = FusionModel.initialise(Width.NANO, c, DataType.FLOAT32);
+            m.network().getParameters().get(0).getValue().getArray().muli(Float.NaN);
+            byte[] params = m.parameterBytes();
+            m.card().parameters = FusionModel.parameterCount(m.network());
+            m.card().parametersSha256 = java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(params));
+            Files.createDirectories(nan);
+            Files.write(nan.resolve("fusion.params"), params);
+            Files.writeString(nan.resolve("model-card.json"), m.card().toJson());
+        }
+        Path out = dir.resolve("nan-out/fused.png");
+        CliRun r = CliRun.of("fuse", "--ir", irDir.resolve("p0.png").toString(), "--vis",
+                visDir.resolve("p0.png").toString(), "-o", out.toString(), "--model", nan.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("NaN/infinite") && r.err().contains("nan-model"), r.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aDivergedTrainingRunSavesNoModel() throws Exception {
+        Path run = dir.resolve("diverged");
+        CliRun r = CliRun.of("train", "--synthetic", "2", "--width", "nano", "--steps", "1", "--batch", "1",
+                "--crop", "32:32", "--lr", "1e9", "--run-dir", run.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("diverged") && !r.err().contains("\tat "), r.err());
+        assertFalse(Files.exists(run.resolve("model/model-card.json")), "no model saved");
+        assertFalse(Files.exists(run.resolve("checkpoint.bin")), "no checkpoint with NaN parameters");
+    }
 }

@@ -33,6 +33,11 @@ public final class ImageWriter {
         if (!isWritableFormat(file)) {
             throw new ImageFormatException(file, "cannot write '." + ext + "' files; use .png or .jpg");
         }
+        long bad = nonFinite(img);
+        if (bad > 0) {
+            throw new ImageFormatException(file, "not written: the image holds " + bad + " NaN/infinite sample(s), "
+                    + "which would be stored as black (a model with non-finite parameters?)");
+        }
         BufferedImage bi = toBufferedImage(img);
         String format = ext.equals("png") ? "png" : "jpeg";
         AtomicFiles.write(file, overwrite, tmp -> {
@@ -55,6 +60,17 @@ public final class ImageWriter {
             encode(toBufferedImage(img), format, jpegQuality, out);
         }
         return bytes.toByteArray();
+    }
+
+    /** The number of NaN or infinite samples. */
+    static long nonFinite(Image img) {
+        long n = 0;
+        for (float v : img.data()) {
+            if (!Float.isFinite(v)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** An 8-bit BufferedImage (TYPE_BYTE_GRAY or TYPE_3BYTE_BGR) holding the clamped samples. */

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.irfuse.core.io.AtomicFiles;
+import org.irfuse.nn.model.ModelFolder;
 import org.irfuse.nn.optim.Optimizer;
 
 /**
@@ -35,6 +36,14 @@ public final class Checkpoint {
 
     public static void save(Path file, long step, Map<String, Block> blocks, Map<String, Optimizer> optimizers)
             throws IOException {
+        for (Map.Entry<String, Block> e : blocks.entrySet()) {
+            String bad = ModelFolder.nonFinite(e.getValue());
+            if (bad != null) {
+                throw new TrainingDivergedException("training diverged at step " + step + ": the parameters of '"
+                        + e.getKey() + "' hold " + bad + "; not checkpointed (the previous checkpoint in "
+                        + file.getParent() + " is kept); lower the learning rate");
+            }
+        }
         AtomicFiles.write(file, true, tmp -> {
             try (OutputStream os = Files.newOutputStream(tmp);
                     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
