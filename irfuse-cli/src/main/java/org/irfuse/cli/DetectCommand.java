@@ -40,6 +40,9 @@ import picocli.CommandLine.Option;
             "  irfuse detect --model runs/det/model --images fused/ -o out --draw",
             "  irfuse detect --model runs/det/model --ir-dir IR --vis-dir VIS -o out --format yolo"})
 public final class DetectCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
+
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "a trained detector folder")
     Path model;
 

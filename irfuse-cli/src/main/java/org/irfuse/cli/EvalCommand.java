@@ -48,6 +48,9 @@ import picocli.CommandLine.Option;
                         + "a table of means ± std with the best method per metric marked."},
         subcommands = {EvalSegCommand.class, EvalDetCommand.class})
 public final class EvalCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -39,6 +39,9 @@ import picocli.CommandLine.Option;
             "Ground truth as YOLO txt or VOC XML; predictions as irfuse detections JSON or YOLO txt with a score "
                     + "column."})
 public final class EvalDetCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

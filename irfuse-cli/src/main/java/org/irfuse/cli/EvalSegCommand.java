@@ -33,6 +33,9 @@ import picocli.CommandLine.Option;
         description = {"Segmentation scores of predictions against labels: per-class IoU, mIoU, pixel accuracy.",
             "One confusion matrix over the whole set; predictions as class-index PNGs or RGB palette PNGs."})
 public final class EvalSegCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

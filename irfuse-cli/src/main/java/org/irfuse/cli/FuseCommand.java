@@ -27,6 +27,9 @@ import picocli.CommandLine.Option;
             "  irfuse fuse --ir a.png --vis b.png -o fused.png",
             "  irfuse fuse --ir-dir IR --vis-dir VIS --out-dir OUT"})
 public final class FuseCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Mode mode;
 

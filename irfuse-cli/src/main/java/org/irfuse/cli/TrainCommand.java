@@ -43,6 +43,9 @@ import picocli.CommandLine.Option;
                 + "labelled data: --synthetic N (generated scenes, exact masks), --msrs-weak DIR (real MSRS pairs, "
                 + "weak labels = filled detection boxes), --seg-data ROOT[:SPLIT] (MSRS/MFNet layout, real masks)."})
 public final class TrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
+
     @Option(names = "--stage", description = "warmup (default) or bilevel") String stage;
     @Option(names = "--config", paramLabel = "FILE", description = "run settings in YAML or JSON; options override")
     Path config;

@@ -39,6 +39,9 @@ import picocli.CommandLine.Option;
             "  irfuse train-detector --input ir --m3fd M3FD --train-list M3FD/Main/train.txt "
                     + "--eval-list M3FD/Main/test.txt --run-dir runs/det-ir"})
 public final class TrainDetectorCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
+
     @Option(names = "--input", defaultValue = "fused",
             description = "what the detector sees: fused (the colour fused image), ir or vis")
     String input;

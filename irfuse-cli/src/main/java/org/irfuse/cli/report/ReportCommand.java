@@ -39,6 +39,9 @@ public final class ReportCommand implements Runnable {
             description = "Evaluation page: metrics table, bar charts, rank radar and an image grid with "
                     + "synchronized zoom.")
     static final class Eval implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        org.irfuse.cli.ImageLimits imageLimits;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
