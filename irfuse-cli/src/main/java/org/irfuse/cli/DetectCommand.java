@@ -107,6 +107,7 @@ public final class DetectCommand implements Callable<Integer> {
             throw new UserException("no images to run on");
         }
         refuseExisting(items, fmt);
+        UserException.refuseUnwritable(out);
         Files.createDirectories(out);
         Map<String, List<Box>> all = new LinkedHashMap<>();
         try (Compute compute = Compute.open(device)) {

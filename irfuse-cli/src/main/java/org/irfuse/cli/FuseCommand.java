@@ -118,6 +118,7 @@ public final class FuseCommand implements Callable<Integer> {
             throw new UserException("--format must be png or jpg, got '" + f.format + "'");
         }
         UserException.refuseInput(f.outDir, f.irDir, f.visDir);
+        UserException.refuseUnwritable(f.outDir);
         FolderPairing.Result pairing = FolderPairing.pair(f.irDir, f.visDir);
         for (Path p : pairing.onlyInFirst()) {
             System.err.println("irfuse: no visible counterpart for " + p + " (skipped)");
@@ -157,7 +158,7 @@ public final class FuseCommand implements Callable<Integer> {
                     ir = matchSize(ir, vis, p.infrared(), p.visible());
                     ImageWriter.write(fuser.fuse(ir, vis), f.outDir.resolve(p.name() + "." + ext), overwrite);
                 } catch (IOException | UserException e) {
-                    failures.add(e.getMessage());
+                    failures.add("pair " + p.name() + ": " + e.getMessage());
                 }
                 bar.step();
             }
@@ -165,9 +166,10 @@ public final class FuseCommand implements Callable<Integer> {
         for (String msg : failures) {
             System.err.println("irfuse: error: " + msg);
         }
+        // Exit 1: some pairs failed (each named above), the others were written.
         System.err.printf("fused %d of %d pairs into %s%s%n", todo.size() - failures.size(), todo.size(),
                 f.outDir, pairing.complete() ? "" : "; unmatched files listed above");
-        return failures.isEmpty() ? 0 : Errors.USER_ERROR;
+        return failures.isEmpty() ? 0 : Errors.PARTIAL_FAILURE;
     }
 
     private Fuser fuser(Compute compute) throws IOException {

@@ -30,6 +30,7 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        UserException.refuseUnwritable(outDir);
         if (count == null) {
             write(SyntheticScenes.sample(), "street");
             System.err.println("wrote " + outDir.resolve("ir/street.png") + " and " + outDir.resolve("vi/street.png"));

@@ -248,6 +248,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private Integer warmup(WarmupTrainer.Config cfg) throws IOException {
         cfg.command = "irfuse " + String.join(" ", CommandLines.current());
+        UserException.refuseUnwritable(runDir);
         if (cfg.data.isEmpty() && cfg.synthetic == 0) {
             throw new UserException("no training data: give --data DIR (with ir/ and vi/) or --synthetic N");
         }
@@ -280,6 +281,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private Integer bilevel(BilevelTrainer.Config cfg) throws IOException {
         cfg.command = "irfuse " + String.join(" ", CommandLines.current());
+        UserException.refuseUnwritable(runDir);
         if (cfg.msrsWeak.isEmpty() && cfg.segmentation.isEmpty() && cfg.synthetic == 0) {
             throw new UserException("no labelled training data: give --synthetic N, --msrs-weak DIR or "
                     + "--seg-data ROOT[:SPLIT]");

@@ -102,6 +102,7 @@ public final class TrainDetectorCommand implements Callable<Integer> {
         if (threads != null) {
             Compute.configureThreads(threads);
         }
+        UserException.refuseUnwritable(runDir);
         DetectorInput kind = DetectorInput.parse(input);
         int[] range = TrainCommand.parseCrop(crop);
         DetectionDataset dataset = dataset();

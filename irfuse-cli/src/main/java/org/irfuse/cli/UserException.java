@@ -12,11 +12,47 @@ public final class UserException extends RuntimeException {
 
     /**
      * Refuses an existing output before any work starts (the atomic writers refuse it again at write time), with
-     * the same message {@link Errors} gives for a refused write.
+     * the same message {@link Errors} gives for a refused write; and an output that cannot be written at all
+     * ({@link #refuseUnwritable}), so that a long run does not fail only when it writes its result.
      */
     public static void refuseExisting(java.nio.file.Path output, boolean overwrite) {
         if (output != null && !overwrite && java.nio.file.Files.exists(output)) {
             throw new UserException(output + " already exists; pass --overwrite to replace it");
+        }
+        refuseUnwritable(output);
+    }
+
+    /**
+     * Refuses an output file or folder whose location cannot be written: the nearest existing ancestor must be a
+     * writable folder (a file there, a read-only folder or a read-only file system is named in the message).
+     * Root passes permission bits, so this can only be as strict as the operating system is.
+     */
+    public static void refuseUnwritable(Path output) {
+        if (output == null) {
+            return;
+        }
+        Path abs = output.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) {
+            if (!Files.isWritable(abs)) {
+                throw new UserException(output + ": folder is not writable");
+            }
+            return;
+        }
+        if (Files.exists(abs) && !Files.isWritable(abs)) {
+            throw new UserException(output + ": file is not writable");
+        }
+        Path p = abs.getParent();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            return;
+        }
+        if (!Files.isDirectory(p)) {
+            throw new UserException(output + ": cannot be written, " + p + " is a file, not a folder");
+        }
+        if (!Files.isWritable(p)) {
+            throw new UserException(output + ": cannot be written, folder " + p + " is not writable");
         }
     }
 

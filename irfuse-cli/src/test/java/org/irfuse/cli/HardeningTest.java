@@ -136,4 +136,52 @@ class HardeningTest {
         assertFalse(Files.exists(run.resolve("model/model-card.json")), "no model saved");
         assertFalse(Files.exists(run.resolve("checkpoint.bin")), "no checkpoint with NaN parameters");
     }
+
+    @Test
+    void anOutputUnderAFileIsNamedAsSuch() throws Exception {
+        Path file = dir.resolve("plain-file");
+        Files.writeString(file, "x");
+        CliRun r = CliRun.of("fuse", "--ir", irDir.resolve("p0.png").toString(), "--vis",
+                visDir.resolve("p0.png").toString(), "-o", file.resolve("out.png").toString(), "--model",
+                model.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("is a file, not a folder") && !r.err().contains("already exists"), r.err());
+        CliRun folders = CliRun.of("fuse", "--ir-dir", irDir.toString(), "--vis-dir", visDir.toString(),
+                "--out-dir", file.resolve("sub").toString(), "--model", model.toString());
+        assertEquals(2, folders.exitCode(), folders.err());
+        assertTrue(folders.err().contains("is a file, not a folder"), folders.err());
+    }
+
+    @Test
+    void aPairThatCannotBeWrittenIsOneLineAndTheRunGoesOn() throws Exception {
+        Path out = dir.resolve("partial");
+        Files.createDirectories(out.resolve("p0.png/blocker"));   // a non-empty folder where p0.png goes
+        CliRun r = CliRun.of("fuse", "--ir-dir", irDir.toString(), "--vis-dir", visDir.toString(), "--out-dir",
+                out.toString(), "--overwrite", "--model", model.toString());
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("pair p0:") && !r.err().contains("\tat "), r.err());
+        assertTrue(r.err().contains("fused 1 of 2"), r.err());
+        assertTrue(Files.isRegularFile(out.resolve("p1.png")));
+    }
+
+    @Test
+    void aReadOnlyOutputLocationIsRefusedBeforeAnyWork() throws Exception {
+        var mount = Tmpfs.mount(dir, 512, true);
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.isPresent(), Tmpfs.UNAVAILABLE);
+        try (Tmpfs ro = mount.get()) {
+            CliRun single = CliRun.of("fuse", "--ir", irDir.resolve("p0.png").toString(), "--vis",
+                    visDir.resolve("p0.png").toString(), "-o", ro.dir().resolve("o.png").toString(), "--model",
+                    model.toString());
+            assertEquals(2, single.exitCode(), single.err());
+            assertTrue(single.err().contains("not writable") && !single.err().contains("\tat "), single.err());
+            CliRun folders = CliRun.of("fuse", "--ir-dir", irDir.toString(), "--vis-dir", visDir.toString(),
+                    "--out-dir", ro.dir().resolve("out").toString(), "--model", model.toString());
+            assertEquals(2, folders.exitCode(), folders.err());
+            // The writer itself (past the early check) says which folder, instead of failing inside ImageIO.
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> ImageWriter.write(org.irfuse.core.image.Image.gray(2, 2, new float[4]),
+                            ro.dir().resolve("w.png"), false));
+            assertTrue(e.getMessage().contains(ro.dir().toString()), e.getMessage());
+        }
+    }
 }

@@ -41,7 +41,7 @@ public final class ImageWriter {
         BufferedImage bi = toBufferedImage(img);
         String format = ext.equals("png") ? "png" : "jpeg";
         AtomicFiles.write(file, overwrite, tmp -> {
-            try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
+            try (ImageOutputStream out = openOutput(tmp)) {
                 encode(bi, format, JPEG_QUALITY, out);
             }
         });
@@ -135,10 +135,21 @@ public final class ImageWriter {
         bi.getRaster().setSamples(0, 0, width, height, 0, indices);
         BufferedImage out = bi;
         AtomicFiles.write(file, overwrite, tmp -> {
-            try (ImageOutputStream stream = ImageIO.createImageOutputStream(tmp.toFile())) {
+            try (ImageOutputStream stream = openOutput(tmp)) {
                 encode(out, "png", JPEG_QUALITY, stream);
             }
         });
+    }
+
+    /** ImageIO answers null, not an exception, for a file it cannot create; say why here. */
+    private static ImageOutputStream openOutput(Path tmp) throws IOException {
+        ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile());
+        if (out == null) {
+            Path dir = tmp.toAbsolutePath().getParent();
+            throw new java.nio.file.AccessDeniedException(dir.toString(), null, "cannot create a file in this "
+                    + "folder (not writable, or the file system is read-only or full)");
+        }
+        return out;
     }
 
     private static void encode(BufferedImage bi, String format, float jpegQuality, ImageOutputStream out)

@@ -34,7 +34,12 @@ public final class AtomicFiles {
         if (!overwrite && Files.exists(abs)) {
             throw new FileAlreadyExistsException(abs.toString(), null, "exists; pass --overwrite to replace it");
         }
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new java.nio.file.NotDirectoryException(abs + ": cannot be written, " + e.getFile()
+                    + " is a file, not a folder");
+        }
         // Not Files.createTempFile: it creates mode 0600, which the rename would carry to the result; a fresh
         // unique name lets the writer create the file under the user's umask like any other output.
         Path tmp = dir.resolve("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
