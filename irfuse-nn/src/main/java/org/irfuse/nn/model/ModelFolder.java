@@ -185,7 +185,8 @@ public final class ModelFolder {
         return n;
     }
 
-    static List<Shape> shapes(Block net) {
+    /** The shapes of the network's parameters, in order (DJL's loader does not check them). */
+    public static List<Shape> shapes(Block net) {
         List<Shape> out = new ArrayList<>();
         for (Pair<String, Parameter> p : net.getParameters()) {
             out.add(p.getValue().getArray().getShape());
