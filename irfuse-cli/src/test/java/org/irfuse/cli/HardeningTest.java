@@ -184,4 +184,62 @@ class HardeningTest {
             assertTrue(e.getMessage().contains(ro.dir().toString()), e.getMessage());
         }
     }
+
+    static String[] tinyTrain(Path run, String... more) {
+        List<String> a = new ArrayList<>(List.of("train", "--synthetic", "2", "--width", "nano", "--steps", "4",
+                "--batch", "1", "--crop", "32:32", "--checkpoint-every", "2", "--seed", "3", "--run-dir",
+                run.toString()));
+        for (int i = 0; i < more.length; i++) {
+            int at = a.indexOf(more[i]);
+            if (at >= 0 && i + 1 < more.length && !more[i + 1].startsWith("--")) {
+                a.set(at + 1, more[++i]);   // an option given again replaces the default above
+            } else {
+                a.add(more[i]);
+            }
+        }
+        return a.toArray(new String[0]);
+    }
+
+    @Test
+    void resumeChecksTheRunItContinues() throws Exception {
+        Path run = dir.resolve("resume-run");
+        CliRun first = CliRun.of(tinyTrain(run));
+        assertEquals(0, first.exitCode(), first.err());
+        byte[] model = Files.readAllBytes(run.resolve("model/fusion.params"));
+        // Another width, another step count (another learning-rate schedule): refused, nothing changed.
+        CliRun width = CliRun.of(tinyTrain(run, "--resume", "--width", "lite"));
+        assertEquals(2, width.exitCode(), width.err());
+        assertTrue(width.err().contains("cannot resume") && width.err().contains("width \"nano\" -> \"lite\""),
+                width.err());
+        CliRun steps = CliRun.of(tinyTrain(run, "--resume", "--steps", "6"));
+        assertEquals(2, steps.exitCode(), steps.err());
+        assertTrue(steps.err().contains("steps 4 -> 6"), steps.err());
+        assertArrayEquals(model, Files.readAllBytes(run.resolve("model/fusion.params")));
+        // Another thread count than the checkpoint's: refused with the count to pass.
+        String old = System.getProperty("ai.djl.pytorch.num_threads");
+        System.setProperty("ai.djl.pytorch.num_threads", "1".equals(old) ? "2" : "1");
+        try {
+            CliRun threads = CliRun.of(tinyTrain(run, "--resume", "--log-every", "1"));
+            assertEquals(2, threads.exitCode(), threads.err());
+            assertTrue(threads.err().contains("--threads"), threads.err());
+        } finally {
+            if (old == null) {
+                System.clearProperty("ai.djl.pytorch.num_threads");
+            } else {
+                System.setProperty("ai.djl.pytorch.num_threads", old);
+            }
+        }
+        // Settings that do not enter the parameters may change.
+        CliRun ok = CliRun.of(tinyTrain(run, "--resume", "--log-every", "1"));
+        assertEquals(0, ok.exitCode(), ok.err());
+        // Killed before the first checkpoint: --resume starts again at step 0 instead of asking for --resume.
+        Files.delete(run.resolve("checkpoint.bin"));
+        CliRun again = CliRun.of(tinyTrain(run, "--resume"));
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(Files.isRegularFile(run.resolve("checkpoint.bin")));
+        // Nothing to resume at all.
+        CliRun none = CliRun.of(tinyTrain(dir.resolve("no-run"), "--resume"));
+        assertEquals(2, none.exitCode(), none.err());
+        assertTrue(none.err().contains("nothing to resume"), none.err());
+    }
 }

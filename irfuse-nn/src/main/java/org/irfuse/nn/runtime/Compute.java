@@ -62,11 +62,27 @@ public final class Compute implements AutoCloseable {
      * {@code OMP_NUM_THREADS}, which libtorch reads when the process starts.
      */
     public static void configureThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-        }
+        checkThreads(threads);
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    /**
+     * Refuses a thread count below 1 or above the processors this JVM may use: more threads than cores only
+     * contend (10^5 threads stalled the whole machine).
+     */
+    public static void checkThreads(int threads) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads < 1 || threads > cores) {
+            throw new IllegalArgumentException("--threads must be between 1 and the " + cores + " processor(s) "
+                    + "available, got " + threads);
+        }
+    }
+
+    /** The CPU thread count libtorch uses: {@code --threads} or the launcher's setting, else every core. */
+    public static int threads() {
+        Integer t = Integer.getInteger("ai.djl.pytorch.num_threads");
+        return t != null && t > 0 ? t : Runtime.getRuntime().availableProcessors();
     }
 
     public Device device() {

@@ -29,7 +29,8 @@ import org.irfuse.nn.optim.Optimizer;
  * written atomically (a kill during the write leaves the previous checkpoint intact). Restoring it and running on
  * gives the same results as never having stopped, because batches are drawn from per-step seeds.
  *
- * <p>Layout (version 2): magic, version, payload length, payload, CRC-32C of the payload. The checksum is
+ * <p>Layout (version 2): magic, version, payload length, payload (step, thread count, networks, optimizers),
+ * CRC-32C of the payload. The checksum is
  * verified and every length field is bounded by the bytes that remain before anything is allocated, so a damaged
  * file is reported as damaged, never as an out-of-memory error or a misleading shape message. Version 1 files
  * (no checksum) are still read, with the same bounds.
@@ -45,6 +46,15 @@ public final class Checkpoint {
 
     public static void save(Path file, long step, Map<String, Block> blocks, Map<String, Optimizer> optimizers)
             throws IOException {
+        save(file, step, 0, blocks, optimizers);
+    }
+
+    /**
+     * Saves a checkpoint that also records the CPU thread count its parameters were computed with (0: unknown):
+     * libtorch's CPU kernels split sums by thread, so the bits of a result depend on it.
+     */
+    public static void save(Path file, long step, int threads, Map<String, Block> blocks,
+            Map<String, Optimizer> optimizers) throws IOException {
         for (Map.Entry<String, Block> e : blocks.entrySet()) {
             String bad = ModelFolder.nonFinite(e.getValue());
             if (bad != null) {
@@ -56,6 +66,7 @@ public final class Checkpoint {
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(payload)) {
             out.writeLong(step);
+            out.writeInt(threads);
             out.writeInt(blocks.size());
             for (Map.Entry<String, Block> e : blocks.entrySet()) {
                 out.writeUTF(e.getKey());
@@ -86,10 +97,23 @@ public final class Checkpoint {
         });
     }
 
-    /** The step a checkpoint was taken at, after verifying its checksum (nothing is restored). */
-    public static long step(Path file) throws IOException {
+    /** The step a checkpoint was taken at and the thread count it recorded (0: unknown). */
+    public record Info(long step, int threads) {
+    }
+
+    /** What a checkpoint records, after verifying its checksum (nothing is restored). */
+    public static Info info(Path file) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload(file)))) {
-            return in.readLong();
+            return new Info(in.readLong(), version(file) == 1 ? 0 : in.readInt());
+        } catch (java.io.EOFException e) {
+            throw new IOException(file + ": checkpoint is truncated", e);
+        }
+    }
+
+    private static int version(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+            in.readInt();
+            return in.readInt();
         }
     }
 
@@ -97,10 +121,14 @@ public final class Checkpoint {
     public static long restore(Path file, NDManager manager, Map<String, Block> blocks,
             Map<String, Optimizer> optimizers, DataType dataType) throws IOException {
         byte[] body = payload(file);
+        boolean v1 = version(file) == 1;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
             long step = in.readLong();
             if (step < 0) {
                 throw new IOException(file + ": checkpoint is damaged (negative step " + step + ")");
+            }
+            if (!v1) {
+                in.readInt(); // threads, see info()
             }
             Map<String, byte[]> saved = new LinkedHashMap<>();
             int nb = count(in, file, "networks");

@@ -140,9 +140,9 @@ class BilevelTrainerTest {
 
     static byte[] checkpointParameters(Path run) throws IOException {
         byte[] all = Files.readAllBytes(run.resolve("checkpoint.bin"));
-        // Skip magic, version, length and step, and the checksum at the end: the rest is every network's
+        // Skip magic, version, length, step and thread count, and the checksum at the end: the rest is every network's
         // parameters and every optimizer's state.
-        return java.util.Arrays.copyOfRange(all, 24, all.length - 4);
+        return java.util.Arrays.copyOfRange(all, 28, all.length - 4);
     }
 
     @Test

@@ -44,9 +44,9 @@ class CheckpointIntegrityTest {
             adam.step(params, grads, 1e-3);
             Map<String, Block> blocks = Map.of("fusion", m.network());
             Map<String, Optimizer> opts = Map.of("fusion", adam);
-            Checkpoint.save(file, 7, blocks, opts);
+            Checkpoint.save(file, 7, 3, blocks, opts);
             assertEquals(7, Checkpoint.restore(file, c.root(), blocks, opts, DataType.FLOAT32));
-            assertEquals(7, Checkpoint.step(file));
+            assertEquals(new Checkpoint.Info(7, 3), Checkpoint.info(file));
             byte[] good = Files.readAllBytes(file);
 
             // One flipped bit in the parameters: DJL would load it silently; the checksum does not.
