@@ -32,7 +32,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     }
 
     static String describe(Throwable t) {
-        if (t instanceof UserException) {
+        if (t instanceof UserException || t instanceof org.irfuse.nn.train.TrainingDivergedException) {
             return t.getMessage();
         }
         if (t instanceof FileAlreadyExistsException f) {

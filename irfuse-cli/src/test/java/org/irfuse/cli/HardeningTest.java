@@ -135,6 +135,12 @@ class HardeningTest {
         assertTrue(r.err().contains("diverged") && !r.err().contains("\tat "), r.err());
         assertFalse(Files.exists(run.resolve("model/model-card.json")), "no model saved");
         assertFalse(Files.exists(run.resolve("checkpoint.bin")), "no checkpoint with NaN parameters");
+        // A loss that becomes NaN during the run: one line, exit 2, no stack trace.
+        CliRun loss = CliRun.of("train", "--synthetic", "2", "--width", "nano", "--steps", "3", "--batch", "1",
+                "--crop", "32:32", "--lr", "1e9", "--run-dir", dir.resolve("diverged-loss").toString());
+        assertEquals(2, loss.exitCode(), loss.err());
+        assertTrue(loss.err().contains("training diverged") && loss.err().contains("lower --lr")
+                && !loss.err().contains("internal error"), loss.err());
     }
 
     @Test

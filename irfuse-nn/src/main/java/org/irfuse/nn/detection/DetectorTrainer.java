@@ -110,7 +110,8 @@ public final class DetectorTrainer {
                 NDList grads = Gradients.takeAndZero(params, scope);
                 double norm = Math.sqrt(Gradients.squaredNorm(grads));
                 if (!Double.isFinite(norm) || !Double.isFinite((Double) values.get("loss.detection"))) {
-                    throw new IllegalStateException("loss or gradient became non-finite at step " + step
+                    throw new org.irfuse.nn.train.TrainingDivergedException("training diverged: the loss or "
+                            + "gradient became non-finite at step " + step
                             + " (loss " + values.get("loss.detection") + "); lower --lr");
                 }
                 values.put("gradnorm.detector", norm);

@@ -348,8 +348,8 @@ public final class BilevelTrainer {
         }
         for (Map.Entry<String, Object> e : v.entrySet()) {
             if (e.getValue() instanceof Double d && !Double.isFinite(d) && !e.getKey().startsWith("r.")) {
-                throw new IllegalStateException(e.getKey() + " became " + d + " at step " + step
-                        + "; lower the learning rates");
+                throw new TrainingDivergedException("training diverged: " + e.getKey() + " became " + d
+                        + " at step " + step + "; lower the learning rates (--lr, --lower-lr)");
             }
         }
         v.put("mode", mode.id);

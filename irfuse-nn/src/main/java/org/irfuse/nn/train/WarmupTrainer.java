@@ -96,7 +96,8 @@ public final class WarmupTrainer {
                 adam.step(params, grads, lr);
             }
             if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("loss became " + loss + " at step " + step + "; lower --lr");
+                throw new TrainingDivergedException("training diverged: the loss became " + loss + " at step "
+                        + step + "; lower --lr");
             }
             Map<String, Object> values = new LinkedHashMap<>();
             values.put("step", step);
