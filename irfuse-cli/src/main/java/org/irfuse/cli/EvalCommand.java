@@ -105,9 +105,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new UserException("eval needs --ir-dir, --vis-dir and at least one --fused-dir NAME=DIR "
                     + "(see irfuse eval --help)");
         }
-        if (threads < 1) {
-            throw new UserException("--threads must be at least 1, got " + threads);
-        }
+        org.irfuse.nn.runtime.Compute.checkThreads(threads);
         List<Method> methods = parseMethods(fusedDirs);
         Profile prof = Profile.parse(profile);
         List<Metric> chosen = metrics == null ? prof.metrics() : metrics.stream().map(Metric::parse).toList();

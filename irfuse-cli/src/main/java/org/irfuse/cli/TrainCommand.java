@@ -187,6 +187,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static void put(Map<String, Object> o, String key, Object value) {
+        if (value instanceof Double d && !Double.isFinite(d)) {
+            throw new UserException("--" + kebab(key) + " must be a finite number, got " + d);
+        }
         if (value != null) {
             o.put(key, value);
         }
@@ -249,10 +252,10 @@ public final class TrainCommand implements Callable<Integer> {
     private Integer warmup(WarmupTrainer.Config cfg) throws IOException {
         cfg.command = "irfuse " + String.join(" ", CommandLines.current());
         UserException.refuseUnwritable(runDir);
+        cfg.validate();
         if (cfg.data.isEmpty() && cfg.synthetic == 0) {
             throw new UserException("no training data: give --data DIR (with ir/ and vi/) or --synthetic N");
         }
-        org.irfuse.nn.modules.FusionNetwork.Width.parse(cfg.width);
         List<Path> roots = new ArrayList<>();
         cfg.data.forEach(d -> roots.add(Path.of(d)));
         refuseInputs(roots, cfg.initModel);

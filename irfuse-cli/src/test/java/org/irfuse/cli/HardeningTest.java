@@ -248,4 +248,37 @@ class HardeningTest {
         assertEquals(2, none.exitCode(), none.err());
         assertTrue(none.err().contains("nothing to resume"), none.err());
     }
+
+    @Test
+    void trainingOptionsOutOfRangeAreRefusedNamingTheOption() throws Exception {
+        String[][] bad = {{"--steps", "0"}, {"--batch", "0"}, {"--lr", "-1"}, {"--lr", "NaN"},
+            {"--checkpoint-every", "0"}, {"--log-every", "0"}, {"--sample-every", "0"}, {"--synthetic", "-3"}};
+        for (String[] b : bad) {
+            Path run = dir.resolve("bad-option-" + b[0].substring(2));
+            CliRun r = CliRun.of(tinyTrain(run, b[0], b[1]));
+            assertEquals(2, r.exitCode(), String.join(" ", b) + ": " + r.err());
+            assertTrue(r.err().contains(b[0]) && !r.err().contains("internal error"), r.err());
+            assertFalse(Files.exists(run), String.join(" ", b) + " left a run folder");
+        }
+        CliRun bilevel = CliRun.of("train", "--stage", "bilevel", "--synthetic", "2", "--upper-every", "0",
+                "--run-dir", dir.resolve("bad-bilevel").toString());
+        assertEquals(2, bilevel.exitCode(), bilevel.err());
+        assertTrue(bilevel.err().contains("--upper-every"), bilevel.err());
+    }
+
+    @Test
+    void threadCountsAboveTheProcessorsAreRefused() {
+        String many = "100000";
+        CliRun fuse = CliRun.of("fuse", "--ir", irDir.resolve("p0.png").toString(), "--vis",
+                visDir.resolve("p0.png").toString(), "-o", dir.resolve("t/o.png").toString(), "--threads", many);
+        assertEquals(2, fuse.exitCode(), fuse.err());
+        assertTrue(fuse.err().contains("--threads must be between 1 and the "
+                + Runtime.getRuntime().availableProcessors()), fuse.err());
+        CliRun train = CliRun.of(tinyTrain(dir.resolve("t-run"), "--threads", many));
+        assertEquals(2, train.exitCode(), train.err());
+        CliRun eval = CliRun.of("eval", "--ir-dir", irDir.toString(), "--vis-dir", visDir.toString(), "--fused-dir",
+                "A=" + visDir, "--out", dir.resolve("t/e.csv").toString(), "--threads", many);
+        assertEquals(2, eval.exitCode(), eval.err());
+        assertTrue(eval.err().contains("--threads"), eval.err());
+    }
 }
