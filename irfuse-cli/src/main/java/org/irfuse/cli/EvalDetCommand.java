@@ -101,6 +101,18 @@ public final class EvalDetCommand implements Callable<Integer> {
         Map<String, List<Box>> jsonDets = jsonPredictions ? DetectionsJson.read(pred, classNames) : Map.of();
         Map<String, Path> yoloDets = jsonPredictions ? Map.of() : filesWithExtension(pred, ".txt");
 
+        List<String> noPrediction = new ArrayList<>();
+        for (String id : gtFiles.keySet()) {
+            if (!(jsonPredictions ? jsonDets : yoloDets).containsKey(id)) {
+                noPrediction.add(id);
+            }
+        }
+        if (!noPrediction.isEmpty()) {
+            stderr.println("irfuse: warning: " + noPrediction.size() + " of " + gtFiles.size() + " images have no "
+                    + (jsonPredictions ? "entry in " + pred : "prediction file in " + pred) + " and are scored as "
+                    + "having no detections, e.g. " + String.join(", ", noPrediction.subList(0,
+                    Math.min(5, noPrediction.size()))));
+        }
         DetectionEvaluator evaluator = new DetectionEvaluator(classNames.size());
         int detections = 0;
         try (Progress progress = Progress.start("eval det", gtFiles.size(), "img")) {

@@ -115,6 +115,11 @@ public final class EvalSegCommand implements Callable<Integer> {
                 progress.step();
             }
         }
+        if (matrix.total() == 0) {
+            throw new UserException("no pixel was scored: all " + matrix.ignoredPixels() + " label pixels in "
+                    + labelDir + " are outside 0.." + (palette.size() - 1) + " (ignored); check --classes and the "
+                    + "label format");
+        }
         SegmentationMetrics m = SegmentationMetrics.of(matrix, policy);
         printTable(stdout, palette, m, labels.size(), matrix);
         if (out != null) {

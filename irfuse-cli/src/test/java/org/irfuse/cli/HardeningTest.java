@@ -87,6 +87,7 @@ class HardeningTest {
         CliRun det = CliRun.of("eval", "det", "--pred", dets.toString(), "--gt-dir", dir.toString(), "--format",
                 "voc", "--out", dets.toString(), "--overwrite");
         assertEquals(2, det.exitCode(), det.err());
+        assertTrue(det.err().contains("is also an input"), det.err());
         assertEquals("{}", Files.readString(dets));
         // train: the run folder must not be a data folder (a fresh start with --overwrite cleans it).
         CliRun train = CliRun.of("train", "--data", dir.resolve("pairs").toString(), "--run-dir",
@@ -280,5 +281,39 @@ class HardeningTest {
                 "A=" + visDir, "--out", dir.resolve("t/e.csv").toString(), "--threads", many);
         assertEquals(2, eval.exitCode(), eval.err());
         assertTrue(eval.err().contains("--threads"), eval.err());
+    }
+
+    @Test
+    void evalSegWithNoScoredPixelIsAnError() throws Exception {
+        Path labels = dir.resolve("seg/labels");
+        Path preds = dir.resolve("seg/preds");
+        float[] white = new float[16 * 12];
+        java.util.Arrays.fill(white, 1f);   // index 255: outside the 9 MSRS classes, so ignored
+        ImageWriter.write(org.irfuse.core.image.Image.gray(16, 12, white), labels.resolve("a.png"), false);
+        ImageWriter.write(org.irfuse.core.image.Image.gray(16, 12, new float[16 * 12]), preds.resolve("a.png"),
+                false);
+        CliRun r = CliRun.of("eval", "seg", "--pred-dir", preds.toString(), "--label-dir", labels.toString());
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().contains("no pixel was scored") && r.err().contains("192 label pixels"), r.err());
+    }
+
+    @Test
+    void evalDetWarnsAboutImagesWithoutPredictionFile() throws Exception {
+        Path gt = dir.resolve("det/gt");
+        Path preds = dir.resolve("det/preds");
+        Path images = dir.resolve("det/images");
+        for (String id : new String[] {"a", "b", "c"}) {
+            ImageWriter.write(org.irfuse.core.image.Image.gray(20, 20, new float[400]), images.resolve(id + ".png"),
+                    false);
+            Files.createDirectories(gt);
+            Files.writeString(gt.resolve(id + ".txt"), "0 0.5 0.5 0.2 0.2\n");
+        }
+        Files.createDirectories(preds);
+        Files.writeString(preds.resolve("a.txt"), "0 0.5 0.5 0.2 0.2 0.9\n");
+        CliRun r = CliRun.of("eval", "det", "--pred", preds.toString(), "--gt-dir", gt.toString(), "--format",
+                "yolo", "--images-dir", images.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("warning: 2 of 3 images have no prediction file") && r.err().contains("b, c"),
+                r.err());
     }
 }
