@@ -316,4 +316,11 @@ class HardeningTest {
         assertTrue(r.err().contains("warning: 2 of 3 images have no prediction file") && r.err().contains("b, c"),
                 r.err());
     }
+
+    @Test
+    void sampleRefusesACountBelowOne() {
+        CliRun r = CliRun.of("sample", "--count", "-3", "-o", dir.resolve("samples-neg").toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--count must be at least 1, got -3") && !r.err().contains("wrote"), r.err());
+    }
 }
