@@ -7,7 +7,13 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.DirectoryStream;
+import java.nio.file.LinkOption;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes files so that a reader never sees half of one: the content goes to a temporary file in the same folder,
@@ -40,9 +46,12 @@ public final class AtomicFiles {
             throw new java.nio.file.NotDirectoryException(abs + ": cannot be written, " + e.getFile()
                     + " is a file, not a folder");
         }
+        cleanOrphans(dir);
         // Not Files.createTempFile: it creates mode 0600, which the rename would carry to the result; a fresh
-        // unique name lets the writer create the file under the user's umask like any other output.
-        Path tmp = dir.resolve("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        // unique name lets the writer create the file under the user's umask like any other output. The name
+        // carries the writer's process id, so a later run can tell a killed writer's leftover from a live one.
+        Path tmp = dir.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID() + ".tmp");
         try {
             writer.write(tmp);
             try {
@@ -52,6 +61,35 @@ public final class AtomicFiles {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Temporary files of this class: {@code .NAME.PID-UUID.tmp}. */
+    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.(\\d+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}"
+            + "-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp");
+    private static final Set<Path> CLEANED = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Deletes the temporary files a killed writer left in {@code dir} (their process is gone), once per folder and
+     * process: a kill -9 between write and rename otherwise leaves a hidden {@code .tmp} file behind for good.
+     * Files of live processes, and any file not named like ours, are left alone.
+     */
+    static void cleanOrphans(Path dir) {
+        if (!CLEANED.add(dir) || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path f : files) {
+                Matcher m = TEMPORARY.matcher(f.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    long pid = Long.parseLong(m.group(1));
+                    if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Cleaning is a courtesy: an unreadable folder fails the write itself, with its own message.
         }
     }
 
