@@ -103,6 +103,10 @@ public final class FuseCommand implements Callable<Integer> {
         Image ir = ImageReader.readInfrared(s.ir);
         Image vis = ImageReader.read(s.vis);
         ir = matchSize(ir, vis, s.ir, s.vis);
+        String small = smallWarning(vis, s.vis);
+        if (small != null) {
+            System.err.println("irfuse: warning: " + small);
+        }
         try (Compute compute = Compute.open(device)) {
             Fuser fuser = fuser(compute);
             ImageWriter.write(fuser.fuse(ir, vis), s.out, overwrite);
@@ -148,6 +152,7 @@ public final class FuseCommand implements Callable<Integer> {
         }
         Files.createDirectories(f.outDir);
         List<String> failures = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         try (Compute compute = Compute.open(device); Progress bar = Progress.start("fuse", todo.size(), "pair")) {
             Fuser fuser = fuser(compute);
             for (ImagePair p : todo) {
@@ -156,12 +161,19 @@ public final class FuseCommand implements Callable<Integer> {
                     Image ir = ImageReader.readInfrared(p.infrared());
                     Image vis = ImageReader.read(p.visible());
                     ir = matchSize(ir, vis, p.infrared(), p.visible());
+                    String small = smallWarning(vis, p.visible());
+                    if (small != null) {
+                        warnings.add(small);
+                    }
                     ImageWriter.write(fuser.fuse(ir, vis), f.outDir.resolve(p.name() + "." + ext), overwrite);
                 } catch (IOException | UserException e) {
                     failures.add("pair " + p.name() + ": " + e.getMessage());
                 }
                 bar.step();
             }
+        }
+        for (String msg : warnings) {
+            System.err.println("irfuse: warning: " + msg);
         }
         for (String msg : failures) {
             System.err.println("irfuse: error: " + msg);
@@ -187,6 +199,16 @@ public final class FuseCommand implements Callable<Integer> {
         }
         throw new ImageFormatException(irFile, "size " + ir.sizeString() + " differs from " + visFile + " ("
                 + vis.sizeString() + "); pass --resize-ir to resize the infrared image to the visible one");
+    }
+
+    /** A warning for images smaller than the network's receptive field (fused anyway), else null. */
+    static String smallWarning(Image img, Path file) {
+        int rf = org.irfuse.nn.modules.FusionNetwork.RECEPTIVE_FIELD;
+        if (img.width() >= rf && img.height() >= rf) {
+            return null;
+        }
+        return file + ": " + img.sizeString() + " is smaller than the network's " + rf + "x" + rf + " receptive "
+                + "field; the result is dominated by the border padding (fused anyway)";
     }
 
     private static void requireWritable(Path out) {

@@ -323,4 +323,20 @@ class HardeningTest {
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("--count must be at least 1, got -3") && !r.err().contains("wrote"), r.err());
     }
+
+    @Test
+    void imagesSmallerThanTheReceptiveFieldAreFusedWithAWarning() throws Exception {
+        SyntheticScenes.Scene s = SyntheticScenes.random(64, 48, 5, false);
+        Path ir = dir.resolve("tiny/ir.png");
+        Path vis = dir.resolve("tiny/vis.png");
+        ImageWriter.write(org.irfuse.core.image.Image.gray(40, 30, java.util.Arrays.copyOf(s.infrared().data(),
+                1200)), ir, false);
+        ImageWriter.write(org.irfuse.core.image.Image.gray(40, 30, java.util.Arrays.copyOf(s.infrared().data(),
+                1200)), vis, false);
+        CliRun r = CliRun.of("fuse", "--ir", ir.toString(), "--vis", vis.toString(), "-o",
+                dir.resolve("tiny/out.png").toString(), "--model", model.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("warning") && r.err().contains("40x30") && r.err().contains("47x47"),
+                r.err());
+    }
 }
