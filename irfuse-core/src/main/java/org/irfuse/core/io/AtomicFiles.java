@@ -53,7 +53,11 @@ public final class AtomicFiles {
         Path tmp = dir.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "-"
                 + UUID.randomUUID() + ".tmp");
         try {
-            writer.write(tmp);
+            try {
+                writer.write(tmp);
+            } catch (IOException e) {
+                throw named(abs, e);
+            }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -62,6 +66,26 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * An I/O error that names the file: a full disk gives a bare "No space left on device" from the stream,
+     * which would not say which output failed.
+     */
+    public static IOException named(Path target, IOException e) {
+        String msg = String.valueOf(e.getMessage());
+        if (msg.contains(target.getFileName().toString())) {
+            return e;
+        }
+        // ImageIO wraps the cause ("I/O error writing PNG file!"); the innermost message says what happened.
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e && root.getMessage() != null && !msg.contains(root.getMessage())) {
+            msg += ": " + root.getMessage();
+        }
+        return new IOException(target + ": cannot write (" + msg + ")", e);
     }
 
     /** Temporary files of this class: {@code .NAME.PID-UUID.tmp}. */

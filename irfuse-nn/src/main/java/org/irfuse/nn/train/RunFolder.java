@@ -114,8 +114,12 @@ public final class RunFolder {
     }
 
     public void appendLog(Map<String, Object> values) throws IOException {
-        Files.writeString(log(), LINE.toJson(values) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        try {
+            Files.writeString(log(), LINE.toJson(values) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw AtomicFiles.named(log(), e);
+        }
     }
 
     /**
