@@ -65,8 +65,12 @@ class FaultInjectionTest {
 
     /** The CLI in a child JVM, one libtorch thread like the test JVM, so checkpoints resume here exactly. */
     static Process child(Path log, String... args) throws IOException {
+        return child("-Xmx1g", log, args);
+    }
+
+    static Process child(String heap, Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx1g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+                .toString(), heap, "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
                 "-Dai.djl.pytorch.num_interop_threads=1", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName()));
         cmd.addAll(List.of(args));
@@ -128,15 +132,28 @@ class FaultInjectionTest {
         return n;
     }
 
-    /** A 57-byte PNG: signature, an IHDR claiming {@code w x h} 8-bit gray, IEND. */
+    /**
+     * A PNG of about 80 bytes: signature, an IHDR claiming {@code w x h} 8-bit gray, a tiny IDAT (a few deflated
+     * zero rows, so a decoder allocates the whole raster and starts), IEND.
+     */
     static byte[] pngHeader(int w, int h) {
-        ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12);
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
+        deflater.setInput(new byte[4096]);
+        deflater.finish();
+        byte[] z = new byte[256];
+        int zn = deflater.deflate(z);
+        ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12 + zn + 12);
         b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
         byte[] ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                 .putInt(w).putInt(h).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).array();
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(ihdr);
         b.putInt(13).put(ihdr).putInt((int) crc.getValue());
+        crc.reset();
+        crc.update("IDAT".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        crc.update(z, 0, zn);
+        b.putInt(zn).put("IDAT".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put(z, 0, zn)
+                .putInt((int) crc.getValue());
         crc.reset();
         crc.update("IEND".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         b.putInt(0).put("IEND".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt((int) crc.getValue());
@@ -260,6 +277,21 @@ class FaultInjectionTest {
                 assertTrue(r.err().contains("not writable") && r.err().lines().count() == 1, c[0] + ": " + r.err());
             }
         }
+    }
+
+    @Test
+    void decodingOutOfMemoryNamesTheSizeAndHowToRaiseTheHeap() throws Exception {
+        Path d = Files.createDirectories(dir.resolve("oom"));
+        Files.write(d.resolve("big.png"), pngHeader(20_000, 20_000));   // a 400 MB raster, in a 64 MB heap
+        Path log = dir.resolve("oom.log");
+        Process p = child("-Xmx64m", log, "eval", "--ir-dir", d.toString(), "--vis-dir", d.toString(),
+                "--fused-dir", "A=" + d, "--out", dir.resolve("oom-out/r.csv").toString(), "--threads", "1",
+                "--max-megapixels", "1000");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = Files.readString(log);
+        assertEquals(2, p.exitValue(), out);
+        assertTrue(out.contains("big.png") && out.contains("20000x20000") && out.contains("-Xmx"), out);
+        assertFalse(out.contains("OutOfMemoryError") || out.contains("internal error"), out);
     }
 
     // ---- hostile inputs ------------------------------------------------------------------------------------

@@ -171,10 +171,16 @@ public final class ImageReader {
             BufferedImage img;
             try {
                 img = r.read(0);
-            } catch (OutOfMemoryError e) {
-                throw new ImageFormatException(file, String.format(Locale.ROOT, "%dx%d (%.1f megapixels) does not "
-                        + "fit in this JVM's heap (%d MB); raise it, e.g. IRFUSE_JAVA_OPTS=-Xmx16g", w, h,
-                        w * (double) h / 1e6, Runtime.getRuntime().maxMemory() >> 20));
+            } catch (OutOfMemoryError | IOException e) {
+                // The PNG reader wraps an OutOfMemoryError in an IIOException ("Caught exception during read").
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof OutOfMemoryError) {
+                        throw new ImageFormatException(file, String.format(Locale.ROOT, "%dx%d (%.1f megapixels) "
+                                + "does not fit in this JVM's heap (%d MB); raise it, e.g. IRFUSE_JAVA_OPTS=-Xmx16g",
+                                w, h, w * (double) h / 1e6, Runtime.getRuntime().maxMemory() >> 20));
+                    }
+                }
+                throw e;
             }
             if (!warnings.isEmpty()) {
                 throw new ImageFormatException(file, "corrupt or truncated image (decoder warning: "

@@ -74,7 +74,10 @@ public final class AtomicFiles {
      */
     public static IOException named(Path target, IOException e) {
         String msg = String.valueOf(e.getMessage());
-        if (msg.contains(target.getFileName().toString())) {
+        // Only the anonymous kinds: a subclass (a file system error, an unreadable input the writer was
+        // reading) already names its file and must keep its type.
+        boolean anonymous = e.getClass() == IOException.class || e instanceof javax.imageio.IIOException;
+        if (!anonymous || msg.contains(target.getFileName().toString())) {
             return e;
         }
         // ImageIO wraps the cause ("I/O error writing PNG file!"); the innermost message says what happened.

@@ -25,13 +25,21 @@ class ImageSafetyTest {
         assertFalse(Files.exists(out));
     }
 
-    /** A PNG of only a signature, an IHDR claiming {@code w x h} 8-bit gray, and IEND: 57 bytes. */
+    /**
+     * A PNG of about 80 bytes: signature, an IHDR claiming {@code w x h} 8-bit gray, a tiny IDAT (deflated zero
+     * rows: a decoder allocates the whole raster, then starts inflating), IEND.
+     */
     static byte[] pngHeader(int w, int h) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
         java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8)
                 .put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
         chunk(out, "IHDR", ihdr.array());
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
+        deflater.setInput(new byte[4096]);
+        deflater.finish();
+        byte[] z = new byte[256];
+        chunk(out, "IDAT", java.util.Arrays.copyOf(z, deflater.deflate(z)));
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
     }
