@@ -47,6 +47,9 @@ import picocli.CommandLine.Option;
             "  irfuse detect --detector-weights yolov5n_coco.npz --ir-dir IR --vis-dir VIS --input ir -o out",
             "  irfuse detect --model runs/det/model --ir-dir IR --vis-dir VIS -o out --format yolo"})
 public final class DetectCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
+
     @Option(names = "--detector", paramLabel = "yolov5n|fcos",
             description = "yolov5n (pretrained, needs --detector-weights; the default when they are given) or fcos "
                     + "(a detector trained with train-detector, needs --model)")
@@ -143,6 +146,7 @@ public final class DetectCommand implements Callable<Integer> {
         refuseExisting(items, fmt);
         double score = scoreThreshold != null ? scoreThreshold : yolo ? 0.001 : 0.05;
         double drawAbove = drawThreshold != null ? drawThreshold : yolo ? 0.25 : 0.3;
+        UserException.refuseUnwritable(out);
         Map<String, List<Box>> all = new LinkedHashMap<>();
         try (Compute compute = Compute.open(device)) {
             List<String> classNames;

@@ -48,6 +48,9 @@ import picocli.CommandLine.Option;
                         + "a table of means ± std with the best method per metric marked."},
         subcommands = {EvalSegCommand.class, EvalDetCommand.class, EvalDownstreamCommand.class})
 public final class EvalCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -102,9 +105,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new UserException("eval needs --ir-dir, --vis-dir and at least one --fused-dir NAME=DIR "
                     + "(see irfuse eval --help)");
         }
-        if (threads < 1) {
-            throw new UserException("--threads must be at least 1, got " + threads);
-        }
+        org.irfuse.nn.runtime.Compute.checkThreads(threads);
         List<Method> methods = parseMethods(fusedDirs);
         Profile prof = Profile.parse(profile);
         List<Metric> chosen = metrics == null ? prof.metrics() : metrics.stream().map(Metric::parse).toList();
@@ -115,6 +116,8 @@ public final class EvalCommand implements Callable<Integer> {
             outputs.add(report);
         }
         for (Path p : outputs) {
+            UserException.refuseInput(p, irDir, visDir);
+            methods.forEach(m -> UserException.refuseInput(p, m.dir()));
             UserException.refuseExisting(p, overwrite);
         }
 

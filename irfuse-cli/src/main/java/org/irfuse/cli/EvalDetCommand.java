@@ -39,6 +39,9 @@ import picocli.CommandLine.Option;
             "Ground truth as YOLO txt or VOC XML; predictions as irfuse detections JSON or YOLO txt with a score "
                     + "column."})
 public final class EvalDetCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -79,6 +82,7 @@ public final class EvalDetCommand implements Callable<Integer> {
             default -> throw new UserException("--format must be yolo or voc, got '" + format + "'");
         };
         List<String> classNames = classList(classes == null ? (voc ? "m3fd" : "msrs") : classes);
+        UserException.refuseInput(out, pred, gtDir, imagesDir);
         UserException.refuseExisting(out, overwrite);
         Map<String, Path> gtFiles = filesWithExtension(gtDir, voc ? ".xml" : ".txt");
         gtFiles.remove("classes");   // a YOLO classes.txt beside the labels is not an image
@@ -97,6 +101,18 @@ public final class EvalDetCommand implements Callable<Integer> {
         Map<String, List<Box>> jsonDets = jsonPredictions ? DetectionsJson.read(pred, classNames) : Map.of();
         Map<String, Path> yoloDets = jsonPredictions ? Map.of() : filesWithExtension(pred, ".txt");
 
+        List<String> noPrediction = new ArrayList<>();
+        for (String id : gtFiles.keySet()) {
+            if (!(jsonPredictions ? jsonDets : yoloDets).containsKey(id)) {
+                noPrediction.add(id);
+            }
+        }
+        if (!noPrediction.isEmpty()) {
+            stderr.println("irfuse: warning: " + noPrediction.size() + " of " + gtFiles.size() + " images have no "
+                    + (jsonPredictions ? "entry in " + pred : "prediction file in " + pred) + " and are scored as "
+                    + "having no detections, e.g. " + String.join(", ", noPrediction.subList(0,
+                    Math.min(5, noPrediction.size()))));
+        }
         DetectionEvaluator evaluator = new DetectionEvaluator(classNames.size());
         int detections = 0;
         try (Progress progress = Progress.start("eval det", gtFiles.size(), "img")) {

@@ -33,6 +33,9 @@ import picocli.CommandLine.Option;
         description = {"Segmentation scores of predictions against labels: per-class IoU, mIoU, pixel accuracy.",
             "One confusion matrix over the whole set; predictions as class-index PNGs or RGB palette PNGs."})
 public final class EvalSegCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -70,6 +73,7 @@ public final class EvalSegCommand implements Callable<Integer> {
             case "drop" -> AbsentClassPolicy.DROP_ABSENT;
             default -> throw new UserException("--absent must be zero or drop, got '" + absent + "'");
         };
+        UserException.refuseInput(out, predDir, labelDir);
         UserException.refuseExisting(out, overwrite);
         Map<String, Path> labels = FolderPairing.index(labelDir);
         Map<String, Path> preds = FolderPairing.index(predDir);
@@ -110,6 +114,11 @@ public final class EvalSegCommand implements Callable<Integer> {
                 }
                 progress.step();
             }
+        }
+        if (matrix.total() == 0) {
+            throw new UserException("no pixel was scored: all " + matrix.ignoredPixels() + " label pixels in "
+                    + labelDir + " are outside 0.." + (palette.size() - 1) + " (ignored); check --classes and the "
+                    + "label format");
         }
         SegmentationMetrics m = SegmentationMetrics.of(matrix, policy);
         printTable(stdout, palette, m, labels.size(), matrix);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -33,6 +34,9 @@ import picocli.CommandLine.Option;
 public final class FuseCommand implements Callable<Integer> {
     /** Pairs decoded ahead of, and results waiting to be encoded behind, the network. */
     static final int PIPELINE_DEPTH = 2;
+
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Mode mode;
@@ -96,6 +100,9 @@ public final class FuseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (skipExisting && overwrite) {
+            throw new UserException("--skip-existing and --overwrite contradict each other; pass one of them");
+        }
         if (threads != null) {
             Compute.configureThreads(threads);
         }
@@ -108,10 +115,15 @@ public final class FuseCommand implements Callable<Integer> {
     private int fuseOne() throws Exception {
         Single s = mode.single;
         requireWritable(s.out);
+        UserException.refuseInput(s.out, s.ir, s.vis);
         UserException.refuseExisting(s.out, overwrite);
         Image ir = ImageReader.readInfrared(s.ir);
         Image vis = ImageReader.read(s.vis);
         ir = prepareInfrared(ir, vis, s.ir, s.vis);
+        String small = smallWarning(vis, s.vis);
+        if (small != null) {
+            System.err.println("irfuse: warning: " + small);
+        }
         try (Compute compute = Compute.open(device); Fuser fuser = fuser(compute)) {
             if (fuser.tiles(vis.width(), vis.height())) {
                 fuser.onTileRow((done, rows) -> System.err.printf("irfuse: %s: tile row %d of %d%n", s.out, done,
@@ -129,6 +141,8 @@ public final class FuseCommand implements Callable<Integer> {
         if (!ext.equals("png") && !ext.equals("jpg")) {
             throw new UserException("--format must be png or jpg, got '" + f.format + "'");
         }
+        UserException.refuseInput(f.outDir, f.irDir, f.visDir);
+        UserException.refuseUnwritable(f.outDir);
         FolderPairing.Result pairing = FolderPairing.pair(f.irDir, f.visDir);
         for (Path p : pairing.onlyInFirst()) {
             System.err.println("irfuse: no visible counterpart for " + p + " (skipped)");
@@ -143,6 +157,7 @@ public final class FuseCommand implements Callable<Integer> {
         List<Path> existing = new ArrayList<>();
         for (ImagePair p : pairing.pairs()) {
             Path out = f.outDir.resolve(p.name() + "." + ext);
+            UserException.refuseInput(out, p.infrared(), p.visible());
             if (Files.exists(out) && !overwrite) {
                 if (!skipExisting) {
                     existing.add(out);
@@ -157,6 +172,7 @@ public final class FuseCommand implements Callable<Integer> {
         }
         Files.createDirectories(f.outDir);
         List<Pipeline.Failure<ImagePair>> failures;
+        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
         long t0 = System.nanoTime();
         try (Compute compute = Compute.open(device); Fuser fuser = fuser(compute);
                 Progress bar = Progress.start("fuse", todo.size(), "pair")) {
@@ -164,8 +180,13 @@ public final class FuseCommand implements Callable<Integer> {
             failures = Pipeline.run(todo, PIPELINE_DEPTH,
                     (p, none) -> {
                         Image vis = ImageReader.read(p.visible());
-                        return new Image[] {prepareInfrared(ImageReader.readInfrared(p.infrared()), vis,
-                                p.infrared(), p.visible()), vis};
+                        Image ir = prepareInfrared(ImageReader.readInfrared(p.infrared()), vis, p.infrared(),
+                                p.visible());
+                        String small = smallWarning(vis, p.visible());
+                        if (small != null) {
+                            warnings.add(small);
+                        }
+                        return new Image[] {ir, vis};
                     },
                     (p, pair) -> fuser.fuse(pair[0], pair[1]),
                     (p, fused) -> {
@@ -178,18 +199,22 @@ public final class FuseCommand implements Callable<Integer> {
                     });
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        for (String msg : warnings) {
+            System.err.println("irfuse: warning: " + msg);
+        }
         for (Pipeline.Failure<ImagePair> failure : failures) {
             Exception e = failure.error();
             if (!(e instanceof IOException || e instanceof UserException)) {
                 throw e;
             }
-            System.err.println("irfuse: error: " + e.getMessage());
+            System.err.println("irfuse: error: pair " + failure.item().name() + ": " + e.getMessage());
         }
         int fused = todo.size() - failures.size();
+        // Exit 1: some pairs failed (each named above), the others were written.
         System.err.printf(Locale.ROOT, "fused %d of %d pairs into %s in %.1f s (%.2f pairs/s)%s%n", fused,
                 todo.size(), f.outDir, seconds, fused / seconds,
                 pairing.complete() ? "" : "; unmatched files listed above");
-        return failures.isEmpty() ? 0 : Errors.USER_ERROR;
+        return failures.isEmpty() ? 0 : Errors.PARTIAL_FAILURE;
     }
 
     private Fuser fuser(Compute compute) throws IOException {
@@ -218,6 +243,16 @@ public final class FuseCommand implements Callable<Integer> {
         }
         throw new ImageFormatException(irFile, "size " + ir.sizeString() + " differs from " + visFile + " ("
                 + vis.sizeString() + "); pass --resize-ir to resize the infrared image to the visible one");
+    }
+
+    /** A warning for images smaller than the network's receptive field (fused anyway), else null. */
+    static String smallWarning(Image img, Path file) {
+        int rf = org.irfuse.nn.modules.FusionNetwork.RECEPTIVE_FIELD;
+        if (img.width() >= rf && img.height() >= rf) {
+            return null;
+        }
+        return file + ": " + img.sizeString() + " is smaller than the network's " + rf + "x" + rf + " receptive "
+                + "field; the result is dominated by the border padding (fused anyway)";
     }
 
     private static void requireWritable(Path out) {

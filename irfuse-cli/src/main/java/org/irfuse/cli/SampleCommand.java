@@ -30,10 +30,14 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        UserException.refuseUnwritable(outDir);
         if (count == null) {
             write(SyntheticScenes.sample(), "street");
             System.err.println("wrote " + outDir.resolve("ir/street.png") + " and " + outDir.resolve("vi/street.png"));
             return 0;
+        }
+        if (count < 1) {
+            throw new UserException("--count must be at least 1, got " + count);
         }
         String[] wh = size.toLowerCase().split("x");
         int w;

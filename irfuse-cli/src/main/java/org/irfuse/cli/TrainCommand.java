@@ -43,6 +43,9 @@ import picocli.CommandLine.Option;
                 + "labelled data: --synthetic N (generated scenes, exact masks), --msrs-weak DIR (real MSRS pairs, "
                 + "weak labels = filled detection boxes), --seg-data ROOT[:SPLIT] (MSRS/MFNet layout, real masks)."})
 public final class TrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
+
     @Option(names = "--stage", description = "warmup (default) or bilevel") String stage;
     @Option(names = "--config", paramLabel = "FILE", description = "run settings in YAML or JSON; options override")
     Path config;
@@ -188,6 +191,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static void put(Map<String, Object> o, String key, Object value) {
+        if (value instanceof Double d && !Double.isFinite(d)) {
+            throw new UserException("--" + kebab(key) + " must be a finite number, got " + d);
+        }
         if (value != null) {
             o.put(key, value);
         }
@@ -249,12 +255,14 @@ public final class TrainCommand implements Callable<Integer> {
 
     private Integer warmup(WarmupTrainer.Config cfg) throws IOException {
         cfg.command = "irfuse " + String.join(" ", CommandLines.current());
+        UserException.refuseUnwritable(runDir);
+        cfg.validate();
         if (cfg.data.isEmpty() && cfg.synthetic == 0) {
             throw new UserException("no training data: give --data DIR (with ir/ and vi/) or --synthetic N");
         }
-        org.irfuse.nn.modules.FusionNetwork.Width.parse(cfg.width);
         List<Path> roots = new ArrayList<>();
         cfg.data.forEach(d -> roots.add(Path.of(d)));
+        refuseInputs(roots, cfg.initModel);
         List<PairSample> samples = new ArrayList<>(PairDataset.load(roots));
         if (cfg.synthetic > 0) {
             samples.addAll(PairDataset.synthetic(cfg.synthetic, 320, 240, cfg.seed));
@@ -280,11 +288,16 @@ public final class TrainCommand implements Callable<Integer> {
 
     private Integer bilevel(BilevelTrainer.Config cfg) throws IOException {
         cfg.command = "irfuse " + String.join(" ", CommandLines.current());
+        UserException.refuseUnwritable(runDir);
         if (cfg.msrsWeak.isEmpty() && cfg.segmentation.isEmpty() && cfg.synthetic == 0) {
             throw new UserException("no labelled training data: give --synthetic N, --msrs-weak DIR or "
                     + "--seg-data ROOT[:SPLIT]");
         }
         cfg.validate();
+        List<Path> inputs = new ArrayList<>();
+        cfg.msrsWeak.forEach(d -> inputs.add(Path.of(d)));
+        cfg.segmentation.forEach(d -> inputs.add(Path.of(d.replaceFirst(":[^:/\\\\]*$", ""))));
+        refuseInputs(inputs, cfg.initModel);
         ClassPalette palette = cfg.classes == 9 ? ClassPalette.MSRS : ClassPalette.numbered(cfg.classes);
         List<List<PairSample>> sources = new ArrayList<>();
         for (String d : cfg.msrsWeak) {
@@ -330,6 +343,17 @@ public final class TrainCommand implements Callable<Integer> {
                     + String.format(Locale.ROOT, "%.4f", (Double) out.evaluation().get("heldout.mIoU")));
         }
         return 0;
+    }
+
+    /** The run folder (and the model saved in it) must not be a data folder or the model training starts from. */
+    private void refuseInputs(List<Path> data, String initModel) {
+        for (Path d : data) {
+            UserException.refuseInput(runDir, d);
+        }
+        if (initModel != null && !initModel.isBlank()) {
+            UserException.refuseInput(runDir, Path.of(initModel));
+            UserException.refuseInput(new RunFolder(runDir).model(), Path.of(initModel));
+        }
     }
 
     static String progressLine(Map<String, Object> v, Map<String, Object> upper) {

@@ -39,6 +39,9 @@ import picocli.CommandLine.Option;
             "  irfuse train-detector --input ir --m3fd M3FD --train-list M3FD/Main/train.txt "
                     + "--eval-list M3FD/Main/test.txt --run-dir runs/det-ir"})
 public final class TrainDetectorCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ImageLimits imageLimits;
+
     @Option(names = "--input", defaultValue = "fused",
             description = "what the detector sees: fused (the colour fused image), ir or vis")
     String input;
@@ -99,6 +102,7 @@ public final class TrainDetectorCommand implements Callable<Integer> {
         if (threads != null) {
             Compute.configureThreads(threads);
         }
+        UserException.refuseUnwritable(runDir);
         DetectorInput kind = DetectorInput.parse(input);
         int[] range = TrainCommand.parseCrop(crop);
         DetectionDataset dataset = dataset();

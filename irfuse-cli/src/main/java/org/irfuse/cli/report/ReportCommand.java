@@ -39,6 +39,9 @@ public final class ReportCommand implements Runnable {
             description = "Evaluation page: metrics table, bar charts, rank radar and an image grid with "
                     + "synchronized zoom.")
     static final class Eval implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        org.irfuse.cli.ImageLimits imageLimits;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -76,6 +79,7 @@ public final class ReportCommand implements Runnable {
             if ((irDir == null) != (visDir == null)) {
                 throw new UserException("give both --ir-dir and --vis-dir (or neither, for a page without images)");
             }
+            UserException.refuseInput(output, csv);
             for (Map.Entry<String, Path> e : fusedDirs.entrySet()) {
                 if (e.getKey().isBlank() || e.getValue() == null) {
                     throw new UserException("--fused-dir expects NAME=DIR, got '" + e.getKey() + "'");

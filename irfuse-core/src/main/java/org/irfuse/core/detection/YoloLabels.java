@@ -76,12 +76,38 @@ public final class YoloLabels {
                     throw new IOException(source + ":" + (ln + 1) + ": negative class or size, or non-finite value: '"
                             + line + "'");
                 }
+                if (!requireScores) {
+                    checkGroundTruth(f, source, ln + 1, line);
+                }
                 boxes.add(new Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, cls, score));
             } catch (NumberFormatException e) {
                 throw new IOException(source + ":" + (ln + 1) + ": not a number in '" + line + "'");
             }
         }
         return boxes;
+    }
+
+    /** Normalised coordinates may pass the image border by this much (rounding in label tools). */
+    static final double BORDER_TOLERANCE = 1e-3;
+
+    /**
+     * A ground-truth box of zero width or height, or reaching outside the image, can never be matched by a
+     * detection: it would silently count as a miss and lower every AP. Such a label file is refused, naming the
+     * line (predictions are not checked: a detector's boxes may touch anything).
+     */
+    private static void checkGroundTruth(String[] f, String source, int ln, String line) throws IOException {
+        double cx = Double.parseDouble(f[1]);
+        double cy = Double.parseDouble(f[2]);
+        double w = Double.parseDouble(f[3]);
+        double h = Double.parseDouble(f[4]);
+        if (w == 0 || h == 0) {
+            throw new IOException(source + ":" + ln + ": box of zero size: '" + line + "'");
+        }
+        double t = BORDER_TOLERANCE;
+        if (cx - w / 2 < -t || cy - h / 2 < -t || cx + w / 2 > 1 + t || cy + h / 2 > 1 + t) {
+            throw new IOException(String.format(Locale.ROOT, "%s:%d: box outside the image (x %.4f..%.4f, y "
+                    + "%.4f..%.4f of 0..1): '%s'", source, ln, cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2, line));
+        }
     }
 
     /** Formats boxes as YOLO lines (normalised by the image size), with the score column when asked. */

@@ -7,9 +7,13 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * The one image reader of the project: PNG (8/16-bit; gray, gray+alpha, RGB, RGBA, palette), JPEG, BMP, TIFF.
@@ -129,13 +133,68 @@ public final class ImageReader {
         return new LabelRaster(w, h, out, indexed);
     }
 
-    /** Reads only the width and height, for early size checks on large folders. */
+    /** Reads only the width and height from the file's header (nothing is decoded), for early size checks. */
     public static int[] size(Path file) throws ImageFormatException {
-        BufferedImage img = decode(file);
-        return new int[] {img.getWidth(), img.getHeight()};
+        return withDecoder(file, (r, w, h) -> new int[] {w, h});
+    }
+
+    /**
+     * The largest image decoded, in pixels: {@value #DEFAULT_MAX_MEGAPIXELS} megapixels unless set (the CLI's
+     * {@code --max-megapixels}). A PNG header can claim 2^31 pixels in 67 bytes; the decoder would allocate them
+     * before failing, so the size is read from the header and checked first.
+     */
+    public static final double DEFAULT_MAX_MEGAPIXELS = 100;
+    private static volatile long maxPixels = (long) (DEFAULT_MAX_MEGAPIXELS * 1_000_000);
+
+    /** Sets the pixel limit (see {@link #DEFAULT_MAX_MEGAPIXELS}); must be positive. */
+    public static void setMaxMegapixels(double megapixels) {
+        if (!(megapixels > 0) || Double.isInfinite(megapixels)) {
+            throw new IllegalArgumentException("--max-megapixels must be a positive number, got " + megapixels);
+        }
+        maxPixels = (long) Math.ceil(megapixels * 1_000_000);
+    }
+
+    public static double maxMegapixels() {
+        return maxPixels / 1e6;
+    }
+
+    private interface Decoding<T> {
+        T apply(javax.imageio.ImageReader reader, int width, int height) throws IOException;
     }
 
     private static BufferedImage decode(Path file) throws ImageFormatException {
+        return withDecoder(file, (r, w, h) -> {
+            // Warnings are how ImageIO reports a truncated or damaged JPEG ("Premature end of JPEG file") while
+            // still returning an image whose missing part is gray: treat them as the errors they are.
+            List<String> warnings = new ArrayList<>();
+            r.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            BufferedImage img;
+            try {
+                img = r.read(0);
+            } catch (OutOfMemoryError | IOException e) {
+                // The PNG reader wraps an OutOfMemoryError in an IIOException ("Caught exception during read").
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof OutOfMemoryError) {
+                        throw new ImageFormatException(file, String.format(Locale.ROOT, "%dx%d (%.1f megapixels) "
+                                + "does not fit in this JVM's heap (%d MB); raise it, e.g. IRFUSE_JAVA_OPTS=-Xmx16g",
+                                w, h, w * (double) h / 1e6, Runtime.getRuntime().maxMemory() >> 20));
+                    }
+                }
+                throw e;
+            }
+            if (!warnings.isEmpty()) {
+                throw new ImageFormatException(file, "corrupt or truncated image (decoder warning: "
+                        + warnings.get(0) + ")");
+            }
+            if (img == null) {
+                throw new ImageFormatException(file, "not an image in a supported format (PNG, JPEG, BMP, TIFF)");
+            }
+            return img;
+        });
+    }
+
+    /** Opens the file's decoder, reads the size from the header, checks it against the limit, then applies. */
+    private static <T> T withDecoder(Path file, Decoding<T> action) throws ImageFormatException {
         if (!Files.exists(file)) {
             throw new ImageFormatException(file, "file not found");
         }
@@ -145,16 +204,36 @@ public final class ImageReader {
         if (!Files.isReadable(file)) {
             throw new ImageFormatException(file, "file is not readable (permissions)");
         }
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new ImageFormatException(file, "file cannot be opened");
+            }
+            Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new ImageFormatException(file, "not an image in a supported format (PNG, JPEG, BMP, TIFF)");
+            }
+            javax.imageio.ImageReader r = readers.next();
+            try {
+                r.setInput(in, true, true);
+                int w = r.getWidth(0);
+                int h = r.getHeight(0);
+                if (w <= 0 || h <= 0) {
+                    throw new ImageFormatException(file, "header gives an empty size " + w + "x" + h);
+                }
+                if ((long) w * h > maxPixels) {
+                    throw new ImageFormatException(file, String.format(Locale.ROOT, "%dx%d is %.1f megapixels, "
+                            + "above the limit of %.1f; pass --max-megapixels to allow it (decoding needs about "
+                            + "%d MB)", w, h, w * (double) h / 1e6, maxMegapixels(), 16L * w * h >> 20));
+                }
+                return action.apply(r, w, h);
+            } finally {
+                r.dispose();
+            }
+        } catch (ImageFormatException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new ImageFormatException(file, "corrupt or truncated image (" + e.getMessage() + ")", e);
         }
-        if (img == null) {
-            throw new ImageFormatException(file, "not an image in a supported format (PNG, JPEG, BMP, TIFF)");
-        }
-        return img;
     }
 
     private static Image expandPalette(Raster raster, IndexColorModel icm, int w, int h) {

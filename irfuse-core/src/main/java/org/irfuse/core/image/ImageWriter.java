@@ -33,10 +33,15 @@ public final class ImageWriter {
         if (!isWritableFormat(file)) {
             throw new ImageFormatException(file, "cannot write '." + ext + "' files; use .png or .jpg");
         }
+        long bad = nonFinite(img);
+        if (bad > 0) {
+            throw new ImageFormatException(file, "not written: the image holds " + bad + " NaN/infinite sample(s), "
+                    + "which would be stored as black (a model with non-finite parameters?)");
+        }
         BufferedImage bi = toBufferedImage(img);
         String format = ext.equals("png") ? "png" : "jpeg";
         AtomicFiles.write(file, overwrite, tmp -> {
-            try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
+            try (ImageOutputStream out = openOutput(tmp)) {
                 encode(bi, format, JPEG_QUALITY, out);
             }
         });
@@ -55,6 +60,17 @@ public final class ImageWriter {
             encode(toBufferedImage(img), format, jpegQuality, out);
         }
         return bytes.toByteArray();
+    }
+
+    /** The number of NaN or infinite samples. */
+    static long nonFinite(Image img) {
+        long n = 0;
+        for (float v : img.data()) {
+            if (!Float.isFinite(v)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** An 8-bit BufferedImage (TYPE_BYTE_GRAY or TYPE_3BYTE_BGR) holding the clamped samples. */
@@ -119,10 +135,21 @@ public final class ImageWriter {
         bi.getRaster().setSamples(0, 0, width, height, 0, indices);
         BufferedImage out = bi;
         AtomicFiles.write(file, overwrite, tmp -> {
-            try (ImageOutputStream stream = ImageIO.createImageOutputStream(tmp.toFile())) {
+            try (ImageOutputStream stream = openOutput(tmp)) {
                 encode(out, "png", JPEG_QUALITY, stream);
             }
         });
+    }
+
+    /** ImageIO answers null, not an exception, for a file it cannot create; say why here. */
+    private static ImageOutputStream openOutput(Path tmp) throws IOException {
+        ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile());
+        if (out == null) {
+            Path dir = tmp.toAbsolutePath().getParent();
+            throw new java.nio.file.AccessDeniedException(dir.toString(), null, "cannot create a file in this "
+                    + "folder (not writable, or the file system is read-only or full)");
+        }
+        return out;
     }
 
     private static void encode(BufferedImage bi, String format, float jpegQuality, ImageOutputStream out)

@@ -100,14 +100,24 @@ public final class MetricTable {
         profiles().forEach(profiles::add);
         root.add("profiles", profiles);
         root.addProperty("std", "population standard deviation over images");
+        // JSON has no NaN or Infinity (most parsers reject them): a non-finite mean or std is written as null,
+        // with the count of non-finite per-image values that made it so, per cell and in total.
+        Map<String, Integer> nonFinite = new LinkedHashMap<>();
+        for (MetricRow r : rows) {
+            if (!Double.isFinite(r.value())) {
+                nonFinite.merge(r.method() + "\u0000" + r.metric(), 1, Integer::sum);
+            }
+        }
+        root.addProperty("non_finite_values", nonFinite.values().stream().mapToInt(Integer::intValue).sum());
         JsonObject methods = new JsonObject();
         stats.forEach((method, byMetric) -> {
             JsonObject o = new JsonObject();
             byMetric.forEach((metric, s) -> {
                 JsonObject cell = new JsonObject();
-                cell.addProperty("mean", s.mean());
-                cell.addProperty("std", s.std());
+                cell.addProperty("mean", Double.isFinite(s.mean()) ? s.mean() : null);
+                cell.addProperty("std", Double.isFinite(s.std()) ? s.std() : null);
                 cell.addProperty("n", s.n());
+                cell.addProperty("non_finite", nonFinite.getOrDefault(method + "\u0000" + metric, 0));
                 cell.addProperty("profile", s.profile());
                 o.add(metric, cell);
             });
@@ -126,7 +136,6 @@ public final class MetricTable {
             }
         }
         root.add("best", best);
-        return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root)
-                + "\n";
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n";
     }
 }

@@ -58,6 +58,15 @@ public final class DetectorTrainer {
         public int logEvery = 10;
         public long seed = 1;
         public String command = "";
+
+        /** Checks ranges ({@link org.irfuse.nn.train.SettingChecks}), naming the option. */
+        public void validate() {
+            org.irfuse.nn.train.SettingChecks.schedule(steps, batch, checkpointEvery, logEvery, 1);
+            org.irfuse.nn.train.SettingChecks.crop(minCrop, maxCrop);
+            org.irfuse.nn.train.SettingChecks.positive("lr", lr);
+            org.irfuse.nn.train.SettingChecks.notNegative("weight-decay", weightDecay);
+            org.irfuse.nn.train.SettingChecks.atLeast("width", width, 1);
+        }
     }
 
     private DetectorTrainer() {
@@ -69,6 +78,7 @@ public final class DetectorTrainer {
      */
     public static DetectorModel run(Config cfg, List<PairSample> samples, RunFolder run, boolean resume,
             boolean overwrite, Compute compute, TrainingSession.Listener listener) throws IOException {
+        cfg.validate();
         DetectorInput input = DetectorInput.parse(cfg.input);
         for (PairSample s : samples) {
             if (!s.hasBoxes()) {
@@ -110,7 +120,8 @@ public final class DetectorTrainer {
                 NDList grads = Gradients.takeAndZero(params, scope);
                 double norm = Math.sqrt(Gradients.squaredNorm(grads));
                 if (!Double.isFinite(norm) || !Double.isFinite((Double) values.get("loss.detection"))) {
-                    throw new IllegalStateException("loss or gradient became non-finite at step " + step
+                    throw new org.irfuse.nn.train.TrainingDivergedException("training diverged: the loss or "
+                            + "gradient became non-finite at step " + step
                             + " (loss " + values.get("loss.detection") + "); lower --lr");
                 }
                 values.put("gradnorm.detector", norm);

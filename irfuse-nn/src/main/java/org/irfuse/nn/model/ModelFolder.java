@@ -72,7 +72,12 @@ public final class ModelFolder {
 
     public static void checkDigest(byte[] params, ModelCard card, String origin) throws IOException {
         String sha = sha256(params);
-        if (card.parametersSha256 != null && !card.parametersSha256.equalsIgnoreCase(sha)) {
+        // Every saved card carries the digest; one without it cannot vouch for its parameters (hand-made or cut).
+        if (card.parametersSha256 == null || card.parametersSha256.isBlank()) {
+            throw new IOException(origin + ": model card has no parametersSha256, so its parameter file cannot be "
+                    + "checked; save the model again with irfuse");
+        }
+        if (!card.parametersSha256.equalsIgnoreCase(sha)) {
             throw new IOException(origin + ": parameter file does not match its card (SHA-256 " + sha
                     + ", card says " + card.parametersSha256 + ")");
         }
@@ -99,6 +104,11 @@ public final class ModelFolder {
         if (card.parameters != 0 && card.parameters != count) {
             throw new IOException(origin + ": card says " + card.parameters + " parameters, file holds " + count);
         }
+        String bad = nonFinite(net);
+        if (bad != null) {
+            throw new IOException(origin + ": parameters hold " + bad + "; such a model fuses to garbage (was it "
+                    + "saved from a diverged run?)");
+        }
         for (Pair<String, Parameter> p : net.getParameters()) {
             p.getValue().getArray().setRequiresGradient(true);
         }
@@ -112,6 +122,11 @@ public final class ModelFolder {
         Path cardFile = dir.resolve(ModelCard.FILE_NAME);
         if (!overwrite && Files.exists(cardFile)) {
             throw new FileAlreadyExistsException(cardFile.toString(), null, "exists; pass --overwrite");
+        }
+        String bad = nonFinite(net);
+        if (bad != null) {
+            throw new IOException(dir + ": not saved, the parameters hold " + bad + " (training diverged; lower "
+                + "--lr)");
         }
         byte[] params = parameterBytes(net);
         card.parameters = parameterCount(net);
@@ -129,6 +144,39 @@ public final class ModelFolder {
         return bytes.toByteArray();
     }
 
+    /**
+     * Describes the non-finite values among the parameters ({@code "3 NaN/infinite values (first in 'x')"}), or
+     * null when every value is finite. A NaN parameter turns every output pixel into NaN, which 8-bit writers
+     * silently map to black.
+     */
+    public static String nonFinite(Block net) {
+        long count = 0;
+        String first = null;
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            if (p.getValue().getArray() == null) {
+                continue;
+            }
+            ai.djl.ndarray.NDArray a = p.getValue().getArray();
+            float[] v;
+            if (a.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32) {
+                v = a.toFloatArray();
+            } else {
+                try (ai.djl.ndarray.NDArray f = a.toType(ai.djl.ndarray.types.DataType.FLOAT32, true)) {
+                    v = f.toFloatArray();
+                }
+            }
+            for (float x : v) {
+                if (!Float.isFinite(x)) {
+                    count++;
+                    if (first == null) {
+                        first = p.getKey();
+                    }
+                }
+            }
+        }
+        return count == 0 ? null : count + " NaN/infinite value(s) (first in '" + first + "')";
+    }
+
     public static long parameterCount(Block net) {
         long n = 0;
         for (Pair<String, Parameter> p : net.getParameters()) {
@@ -137,7 +185,8 @@ public final class ModelFolder {
         return n;
     }
 
-    static List<Shape> shapes(Block net) {
+    /** The shapes of the network's parameters, in order (DJL's loader does not check them). */
+    public static List<Shape> shapes(Block net) {
         List<Shape> out = new ArrayList<>();
         for (Pair<String, Parameter> p : net.getParameters()) {
             out.add(p.getValue().getArray().getShape());

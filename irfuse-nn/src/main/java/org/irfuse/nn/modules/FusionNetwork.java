@@ -20,6 +20,12 @@ import java.util.Locale;
  * <p>Paper size ({@link Width#PAPER}, 64/32): 417,730 parameters, about 0.42 M multiply-adds per pixel.
  */
 public final class FusionNetwork extends AbstractBlock {
+    /**
+     * Side of the receptive field in pixels: every output pixel sees 23 pixels around it (Fuser's tiling relies on
+     * it). In a smaller image every pixel's context is mostly zero padding, unlike anything seen in training.
+     */
+    public static final int RECEPTIVE_FIELD = 2 * 23 + 1;
+
     /** Widths of the same shape: first-conv channels C; the second-to-last conv has C/2, the dense growth C/2. */
     public enum Width {
         PAPER(64), LITE(32), NANO(16);

@@ -86,6 +86,13 @@ public abstract class Optimizer {
         }
     }
 
+    private static int bounded(int n, int max, String what) {
+        if (n < 0 || n > max) {
+            throw new IllegalArgumentException(n + " " + what + " with " + max + " left");
+        }
+        return n;
+    }
+
     /** Restores what {@link #save} wrote; parameters are matched by position. */
     public void load(DataInputStream in, DataType dataType) throws IOException {
         for (NDArray[] arrays : state.values()) {
@@ -95,16 +102,20 @@ public abstract class Optimizer {
         }
         state.clear();
         steps = in.readLong();
-        int entries = in.readInt();
+        // Every count is bounded by the bytes left, so a damaged file fails here instead of allocating gigabytes.
+        int entries = bounded(in.readInt(), in.available(), "state entries");
         for (int e = 0; e < entries; e++) {
             String id = in.readUTF();
-            NDArray[] arrays = new NDArray[in.readInt()];
+            NDArray[] arrays = new NDArray[bounded(in.readInt(), in.available(), "state arrays")];
             for (int k = 0; k < arrays.length; k++) {
-                long[] shape = new long[in.readInt()];
+                long[] shape = new long[bounded(in.readInt(), in.available() / 8, "dimensions")];
                 for (int d = 0; d < shape.length; d++) {
                     shape[d] = in.readLong();
                 }
-                double[] v = new double[in.readInt()];
+                double[] v = new double[bounded(in.readInt(), in.available() / 8, "values")];
+                if (new Shape(shape).size() != v.length) {
+                    throw new IllegalArgumentException("shape " + new Shape(shape) + " for " + v.length + " values");
+                }
                 for (int i = 0; i < v.length; i++) {
                     v[i] = in.readDouble();
                 }

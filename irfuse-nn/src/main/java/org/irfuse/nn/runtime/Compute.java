@@ -31,12 +31,75 @@ public final class Compute implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown choice, or {@code gpu} when the engine sees no GPU
      */
     public static Compute open(String deviceChoice) {
+        cleanNativeCacheOnce();
         return new Compute(resolve(deviceChoice));
     }
 
     /** A CPU context (tests, tools). */
     public static Compute cpu() {
+        cleanNativeCacheOnce();
         return new Compute(Device.cpu());
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean CACHE_CLEANED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    /** Unpacking takes seconds; a temporary folder this old belongs to a process that was killed. */
+    static final java.time.Duration ORPHAN_AGE = java.time.Duration.ofMinutes(30);
+
+    private static void cleanNativeCacheOnce() {
+        if (CACHE_CLEANED.compareAndSet(false, true)) {
+            try {
+                cleanNativeCache(ai.djl.util.Utils.getEngineCacheDir("pytorch"), ORPHAN_AGE);
+            } catch (RuntimeException e) {
+                // a courtesy only; the engine reports a cache it cannot use itself
+            }
+        }
+    }
+
+    /**
+     * Removes what a process killed while unpacking libtorch left in the engine cache: DJL unpacks into
+     * {@code tmp*} folders (and {@code jni*tmp} files) and renames them into place only when complete, so a
+     * half-unpacked copy is never used, but it stays behind (up to 430 MB each). Only entries older than
+     * {@code age} are removed, so a concurrent process that is unpacking right now keeps its folder.
+     */
+    static int cleanNativeCache(java.nio.file.Path cacheDir, java.time.Duration age) {
+        int removed = 0;
+        if (cacheDir == null || !java.nio.file.Files.isDirectory(cacheDir)) {
+            return 0;
+        }
+        long cutoff = System.currentTimeMillis() - age.toMillis();
+        java.util.List<java.nio.file.Path> candidates = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<java.nio.file.Path> top = java.nio.file.Files.list(cacheDir)) {
+            top.forEach(p -> {
+                String n = p.getFileName().toString();
+                if (n.startsWith("tmp") && java.nio.file.Files.isDirectory(p)) {
+                    candidates.add(p);
+                } else if (java.nio.file.Files.isDirectory(p)) {
+                    try (java.util.stream.Stream<java.nio.file.Path> inner = java.nio.file.Files.list(p)) {
+                        inner.filter(q -> q.getFileName().toString().matches("jni.*tmp")).forEach(candidates::add);
+                    } catch (java.io.IOException e) {
+                        // unreadable version folder: leave it
+                    }
+                }
+            });
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        for (java.nio.file.Path p : candidates) {
+            try {
+                if (java.nio.file.Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                    try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(p)) {
+                        for (java.nio.file.Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            java.nio.file.Files.deleteIfExists(q);
+                        }
+                    }
+                    removed++;
+                }
+            } catch (java.io.IOException e) {
+                // in use or vanished: leave it
+            }
+        }
+        return removed;
     }
 
     static Device resolve(String choice) {
@@ -63,11 +126,27 @@ public final class Compute implements AutoCloseable {
      * {@code OMP_NUM_THREADS}, which libtorch reads when the process starts.
      */
     public static void configureThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-        }
+        checkThreads(threads);
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    /**
+     * Refuses a thread count below 1 or above the processors this JVM may use: more threads than cores only
+     * contend (10^5 threads stalled the whole machine).
+     */
+    public static void checkThreads(int threads) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads < 1 || threads > cores) {
+            throw new IllegalArgumentException("--threads must be between 1 and the " + cores + " processor(s) "
+                    + "available, got " + threads);
+        }
+    }
+
+    /** The CPU thread count libtorch uses: {@code --threads} or the launcher's setting, else every core. */
+    public static int threads() {
+        Integer t = Integer.getInteger("ai.djl.pytorch.num_threads");
+        return t != null && t > 0 ? t : Runtime.getRuntime().availableProcessors();
     }
 
     public Device device() {

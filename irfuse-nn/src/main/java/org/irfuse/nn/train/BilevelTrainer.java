@@ -121,19 +121,20 @@ public final class BilevelTrainer {
             Hypergradient.Mode.parse(mode);
             Aggregation.byName(aggregation);
             Width.parse(width);
-            require(steps >= 1, "steps must be at least 1");
-            require(upperEvery >= 1, "upper-every (K) must be at least 1");
-            require(batch >= 1 && upperBatch >= 1, "batch sizes must be at least 1");
-            require(minCrop >= 8 && maxCrop >= minCrop, "crop range must satisfy 8 <= min <= max");
+            SettingChecks.schedule(steps, batch, checkpointEvery, logEvery, sampleEvery);
+            SettingChecks.atLeast("upper-every", upperEvery, 1);
+            SettingChecks.atLeast("upper-batch", upperBatch, 1);
+            SettingChecks.crop(minCrop, maxCrop);
+            SettingChecks.atLeast("synthetic", synthetic, 0);
             require(classes >= 2, "classes must be at least 2");
             require(task.equals("segmentation") || task.equals("detection"),
                     "task must be segmentation or detection, got '" + task + "'");
             require(detectionClasses >= 1, "detection-classes must be at least 1");
             require(taskChannels >= 2, "task-channels must be at least 2");
             require(upperShare > 0 && upperShare < 1, "upper-share must be between 0 and 1");
-            require(lr > 0 && lowerLr > 0, "learning rates must be positive");
-            require(upperClip >= 0, "upper-clip must be 0 (off) or positive");
-            require(checkpointEvery >= 1 && logEvery >= 1 && sampleEvery >= 1, "intervals must be at least 1");
+            SettingChecks.positive("lr", lr);
+            SettingChecks.positive("lower-lr", lowerLr);
+            SettingChecks.notNegative("upper-clip", upperClip);
         }
 
         private static void require(boolean ok, String message) {
@@ -348,8 +349,8 @@ public final class BilevelTrainer {
         }
         for (Map.Entry<String, Object> e : v.entrySet()) {
             if (e.getValue() instanceof Double d && !Double.isFinite(d) && !e.getKey().startsWith("r.")) {
-                throw new IllegalStateException(e.getKey() + " became " + d + " at step " + step
-                        + "; lower the learning rates");
+                throw new TrainingDivergedException("training diverged: " + e.getKey() + " became " + d
+                        + " at step " + step + "; lower the learning rates (--lr, --lower-lr)");
             }
         }
         v.put("mode", mode.id);

@@ -12,6 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.irfuse.core.image.Image;
 import org.irfuse.core.image.ImageWriter;
 import org.irfuse.core.io.AtomicFiles;
@@ -82,9 +85,41 @@ public final class RunFolder {
         AtomicFiles.writeString(config(), true, GSON.toJson(config) + "\n");
     }
 
+    /**
+     * Refuses to resume with settings other than the run's {@code config.json}, except {@code mayChange}: another
+     * width trains a network the checkpoint does not fit, another step count another learning-rate schedule,
+     * another seed or data other batches.
+     */
+    public void checkSameSettings(Object config, Set<String> mayChange) throws IOException {
+        JsonObject before;
+        try {
+            before = JsonParser.parseString(Files.readString(config())).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IOException(config() + ": unreadable (" + e.getMessage() + "); cannot check the settings to "
+                    + "resume with", e);
+        }
+        JsonObject now = JsonParser.parseString(GSON.toJson(config)).getAsJsonObject();
+        List<String> differ = new ArrayList<>();
+        Set<String> keys = new TreeSet<>(before.keySet());
+        keys.addAll(now.keySet());
+        for (String k : keys) {
+            if (!mayChange.contains(k) && !Objects.equals(before.get(k), now.get(k))) {
+                differ.add(k + " " + before.get(k) + " -> " + now.get(k));
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new IOException(dir + ": cannot resume with other settings than the run's (" + String.join(", ",
+                    differ) + "); give the settings of " + config() + " or start a new run folder");
+        }
+    }
+
     public void appendLog(Map<String, Object> values) throws IOException {
-        Files.writeString(log(), LINE.toJson(values) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        try {
+            Files.writeString(log(), LINE.toJson(values) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw AtomicFiles.named(log(), e);
+        }
     }
 
     /**

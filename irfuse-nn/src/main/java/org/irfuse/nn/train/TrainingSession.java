@@ -4,7 +4,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Map;
+import java.util.Set;
 import org.irfuse.nn.optim.Optimizer;
 import org.irfuse.nn.runtime.Compute;
 
@@ -19,6 +21,10 @@ public final class TrainingSession {
     public interface Listener {
         void onStep(long step, long total, Map<String, Object> values);
     }
+
+    /** Settings a resumed run may change: they do not enter the parameters. */
+    static final Set<String> MAY_CHANGE_ON_RESUME = Set.of("command", "checkpointEvery", "logEvery",
+            "sampleEvery");
 
     private final RunFolder run;
     private final boolean resuming;
@@ -39,8 +45,16 @@ public final class TrainingSession {
     public static TrainingSession open(RunFolder run, Object config, long seed, long totalSteps, boolean resume,
             boolean overwrite) throws IOException {
         boolean resuming = resume && run.hasCheckpoint();
+        if (resume) {
+            if (!Files.isRegularFile(run.config())) {
+                throw new IOException(run.dir() + ": nothing to resume (no training run in this folder); drop "
+                        + "--resume to start one");
+            }
+            run.checkSameSettings(config, MAY_CHANGE_ON_RESUME);
+        }
         if (!resuming) {
-            run.startFresh(overwrite);
+            // --resume before the first checkpoint: no step was kept, so the run starts again from step 0.
+            run.startFresh(overwrite || resume);
         }
         run.writeConfig(config);
         Engine.getInstance().setRandomSeed((int) seed);
@@ -62,6 +76,12 @@ public final class TrainingSession {
         if (!resuming) {
             return 0;
         }
+        Checkpoint.Info info = Checkpoint.info(run.checkpoint());
+        if (info.threads() != 0 && info.threads() != Compute.threads()) {
+            throw new IOException(run.checkpoint() + ": checkpointed with " + info.threads() + " CPU thread(s), "
+                    + "this run has " + Compute.threads() + "; pass --threads " + info.threads() + " (libtorch's "
+                    + "results depend on the thread count, so only the same count continues the run exactly)");
+        }
         long step = Checkpoint.restore(run.checkpoint(), compute.root(), blocks, optimizers, DataType.FLOAT32);
         run.truncateLogAfter(step);
         return step;
@@ -78,7 +98,7 @@ public final class TrainingSession {
             run.appendLog(values);
         }
         if (step % checkpointEvery == 0 || last) {
-            Checkpoint.save(run.checkpoint(), step, blocks, optimizers);
+            Checkpoint.save(run.checkpoint(), step, Compute.threads(), blocks, optimizers);
         }
         if (listener != null) {
             listener.onStep(step, totalSteps, values);

@@ -58,6 +58,15 @@ public final class WarmupTrainer {
         /** Number of synthetic scenes added to (or, without data, used as) the training set. */
         public int synthetic = 0;
         public String command = "";
+
+        /** Checks ranges and names ({@link SettingChecks}); throws IllegalArgumentException naming the option. */
+        public void validate() {
+            Width.parse(width);
+            SettingChecks.schedule(steps, batch, checkpointEvery, logEvery, sampleEvery);
+            SettingChecks.crop(minCrop, maxCrop);
+            SettingChecks.positive("lr", lr);
+            SettingChecks.atLeast("synthetic", synthetic, 0);
+        }
     }
 
     private WarmupTrainer() {
@@ -66,6 +75,7 @@ public final class WarmupTrainer {
     /** Runs (or resumes) a warm start and saves the final model in the run folder. */
     public static FusionModel run(Config cfg, List<PairSample> samples, RunFolder run, boolean resume,
             boolean overwrite, Compute compute, TrainingSession.Listener listener) throws IOException {
+        cfg.validate();
         FusionModel init = null;
         if (cfg.initModel != null && !cfg.initModel.isBlank()) {
             init = FusionModel.load(Path.of(cfg.initModel), compute);
@@ -103,7 +113,8 @@ public final class WarmupTrainer {
                 adam.step(params, grads, lr);
             }
             if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("loss became " + loss + " at step " + step + "; lower --lr");
+                throw new TrainingDivergedException("training diverged: the loss became " + loss + " at step "
+                        + step + "; lower --lr");
             }
             Map<String, Object> values = new LinkedHashMap<>();
             values.put("step", step);

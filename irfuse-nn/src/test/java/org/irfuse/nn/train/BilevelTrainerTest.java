@@ -140,8 +140,9 @@ class BilevelTrainerTest {
 
     static byte[] checkpointParameters(Path run) throws IOException {
         byte[] all = Files.readAllBytes(run.resolve("checkpoint.bin"));
-        // Skip magic, version and step: the rest is every network's parameters and every optimizer's state.
-        return java.util.Arrays.copyOfRange(all, 16, all.length);
+        // Skip magic, version, length, step and thread count, and the checksum at the end: the rest is every network's
+        // parameters and every optimizer's state.
+        return java.util.Arrays.copyOfRange(all, 28, all.length - 4);
     }
 
     @Test
