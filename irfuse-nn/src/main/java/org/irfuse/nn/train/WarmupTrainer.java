@@ -66,6 +66,9 @@ public final class WarmupTrainer {
             SettingChecks.crop(minCrop, maxCrop);
             SettingChecks.positive("lr", lr);
             SettingChecks.atLeast("synthetic", synthetic, 0);
+            if (!precision.equals("fp32") && !precision.equals("bf16") && !precision.equals("auto")) {
+                throw new IllegalArgumentException("--precision must be fp32, bf16 or auto, got '" + precision + "'");
+            }
         }
     }
 
@@ -76,6 +79,8 @@ public final class WarmupTrainer {
     public static FusionModel run(Config cfg, List<PairSample> samples, RunFolder run, boolean resume,
             boolean overwrite, Compute compute, TrainingSession.Listener listener) throws IOException {
         cfg.validate();
+        // Stored resolved, so a resumed run keeps the precision it started with on any machine.
+        cfg.precision = Precision.resolve(cfg.precision, compute.device()).id();
         FusionModel init = null;
         if (cfg.initModel != null && !cfg.initModel.isBlank()) {
             init = FusionModel.load(Path.of(cfg.initModel), compute);
