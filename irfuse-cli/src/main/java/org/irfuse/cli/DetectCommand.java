@@ -31,6 +31,7 @@ import org.irfuse.nn.pretrained.Padding;
 import org.irfuse.nn.pretrained.YoloDetector;
 import org.irfuse.nn.pretrained.YoloV5n;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.Precision;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -125,6 +126,11 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
 
+    @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
+            description = "fp32, bf16 or auto (bf16 where the CPU has native bf16) for yolov5n. Default: ${DEFAULT-VALUE}")
+    String precision;
+
+
     /** One image to run on: its id, and how to make the detector's input. */
     private record Item(String id, Path first, Path second) {
     }
@@ -159,7 +165,8 @@ public final class DetectCommand implements Callable<Integer> {
                 ClassMapping mapping = ClassMapping.parse(classMap, ClassMapping.COCO, classNames);
                 YoloV5n net = YoloV5n.load(detectorWeights, compute.root());
                 net.freezeParameters(true);
-                YoloDetector d = new YoloDetector(net, compute, mapping, settings);
+                YoloDetector d = new YoloDetector(net, compute, mapping, settings,
+                        Precision.resolve(precision, compute.device()));
                 kind = input == null ? DetectorInput.FUSED : DetectorInput.parse(input);
                 run = d::detect;
             } else {

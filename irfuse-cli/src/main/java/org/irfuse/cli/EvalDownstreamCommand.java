@@ -25,6 +25,7 @@ import org.irfuse.nn.pretrained.Padding;
 import org.irfuse.nn.pretrained.YoloDetector;
 import org.irfuse.nn.pretrained.YoloV5n;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.Precision;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -114,6 +115,11 @@ public final class EvalDownstreamCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu.")
     String device;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P",
+            description = "fp32, bf16 or auto (bf16 where the CPU has native bf16) for the frozen judges; fp32 by default so scores are exact and comparable. Default: ${DEFAULT-VALUE}")
+    String precision;
+
+
     @Override
     public Integer call() throws Exception {
         if (threads != null) {
@@ -137,12 +143,13 @@ public final class EvalDownstreamCommand implements Callable<Integer> {
         try (Compute compute = Compute.open(device)) {
             YoloV5n yolo = YoloV5n.load(detectorWeights, compute.root());
             yolo.freezeParameters(true);
-            YoloDetector detector = new YoloDetector(yolo, compute, mapping, settings);
+            Precision judges = Precision.resolve(precision, compute.device());
+            YoloDetector detector = new YoloDetector(yolo, compute, mapping, settings, judges);
             MfNetSegmenter segmenter = null;
             if (segmenterWeights != null) {
                 MfNet mfnet = MfNet.load(segmenterWeights, compute.root());
                 mfnet.freezeParameters(true);
-                segmenter = new MfNetSegmenter(mfnet, compute);
+                segmenter = new MfNetSegmenter(mfnet, compute, judges);
             }
             List<ImageSource> sources = new ArrayList<>(List.of(ImageSource.infrared(), ImageSource.visible(),
                     ImageSource.mean(), ImageSource.max()));

@@ -14,6 +14,7 @@ import org.irfuse.core.segmentation.LabelMap;
 import org.irfuse.nn.pretrained.MfNet;
 import org.irfuse.nn.pretrained.MfNetSegmenter;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,6 +45,11 @@ public final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
 
+    @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
+            description = "fp32, bf16 or auto (bf16 where the CPU has native bf16). Default: ${DEFAULT-VALUE}")
+    String precision;
+
+
     @Override
     public Integer call() throws Exception {
         if (threads != null) {
@@ -71,7 +77,8 @@ public final class SegmentCommand implements Callable<Integer> {
         try (Compute compute = Compute.open(device)) {
             MfNet net = MfNet.load(weights, compute.root());
             net.freezeParameters(true);
-            MfNetSegmenter segmenter = new MfNetSegmenter(net, compute);
+            MfNetSegmenter segmenter = new MfNetSegmenter(net, compute,
+                    Precision.resolve(precision, compute.device()));
             long[] pixels = new long[MfNet.CLASSES];
             try (Progress bar = Progress.start("segment", r.pairs().size(), "pair")) {
                 for (ImagePair p : r.pairs()) {

@@ -5,15 +5,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.irfuse.core.image.Image;
 import org.irfuse.core.image.YCbCr;
 import org.irfuse.nn.modules.FusionNetwork;
-import org.irfuse.nn.runtime.Bfloat16;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.InferencePrecision;
 import org.irfuse.nn.runtime.Intermediates;
 import org.irfuse.nn.runtime.Precision;
 
@@ -51,9 +50,7 @@ public final class Fuser implements AutoCloseable {
     private final Precision precision;
     private final long tileAbove;
     private final int tile;
-    /** Owns the bf16 weight copies (null in float32, where the network's own parameters are used). */
-    private final NDManager weightCopies;
-    private final ParameterStore weights;
+    private final InferencePrecision inference;
     private ByteBuffer input = ByteBuffer.allocateDirect(0);
     private TileProgress tileProgress = (done, rows) -> { };
 
@@ -82,13 +79,7 @@ public final class Fuser implements AutoCloseable {
         this.precision = precision;
         this.tileAbove = tileAbove;
         this.tile = tile;
-        if (precision == Precision.BF16) {
-            weightCopies = compute.root().newSubManager();
-            weights = compute.bfloat16().weights(weightCopies);
-        } else {
-            weightCopies = null;
-            weights = compute.parameters();
-        }
+        this.inference = new InferencePrecision(compute, precision);
     }
 
     public Precision precision() {
@@ -160,14 +151,11 @@ public final class Fuser implements AutoCloseable {
         try (NDManager step = compute.newStep()) {
             // N×H×W×2 contiguous, viewed as N×2×H×W: channels-last strides, which the convolutions keep.
             NDArray x = step.create(input, new Shape(1, ch, cw, 2), DataType.FLOAT32).transpose(0, 3, 1, 2);
-            if (precision == Precision.BF16) {
-                x = compute.bfloat16().cast(x);
-            }
-            NDArray fused = network.forward(weights, new NDList(x), false).singletonOrThrow();
-            if (precision == Precision.BF16) {
-                NDArray asFloat = Bfloat16.toFloat32(fused);
-                Intermediates.release(fused);
-                fused = asFloat;
+            NDArray raw = network.forward(inference.weights(), new NDList(inference.input(x)), false)
+                    .singletonOrThrow();
+            NDArray fused = inference.output(raw);
+            if (fused != raw) {
+                Intermediates.release(raw);
             }
             // N×1×H×W: one channel, so channels-last and row-major are the same memory.
             FloatBuffer result = fused.toByteBuffer().asFloatBuffer();
@@ -201,8 +189,6 @@ public final class Fuser implements AutoCloseable {
     /** Frees the bf16 weight copies (nothing in float32). */
     @Override
     public void close() {
-        if (weightCopies != null) {
-            weightCopies.close();
-        }
+        inference.close();
     }
 }

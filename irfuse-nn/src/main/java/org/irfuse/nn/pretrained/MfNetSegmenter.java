@@ -8,19 +8,29 @@ import org.irfuse.core.image.ImageReader;
 import org.irfuse.core.segmentation.LabelMap;
 import org.irfuse.nn.detection.DetectorInput;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.InferencePrecision;
+import org.irfuse.nn.runtime.Precision;
 
 /**
  * Runs {@link MfNet} on a colour image (visible or fused; a gray one is replicated to three channels) and its
  * infrared image: both padded with zeros at the bottom/right to a multiple of 16, logits cropped back, argmax per
  * pixel (ties to the lower class index, as {@code torch.argmax}).
  */
-public final class MfNetSegmenter {
+public final class MfNetSegmenter implements AutoCloseable {
     private final MfNet network;
     private final Compute compute;
+    private final InferencePrecision inference;
 
+    /** A float32 segmenter (exact; its weights may change between calls, as in fine-tuning). */
     public MfNetSegmenter(MfNet network, Compute compute) {
+        this(network, compute, Precision.FP32);
+    }
+
+    /** @param precision {@link Precision#BF16} runs MFNet in bf16 with weights cast once, here (frozen judge) */
+    public MfNetSegmenter(MfNet network, Compute compute, Precision precision) {
         this.network = network;
         this.compute = compute;
+        this.inference = new InferencePrecision(compute, precision);
     }
 
     /** The class map of one (colour, infrared) pair of equal size. */
@@ -41,8 +51,10 @@ public final class MfNetSegmenter {
         System.arraycopy(ir.data(), 0, in, 3 * pw * ph, pw * ph);
         float[] logits;
         try (NDManager step = compute.newStep()) {
-            NDArray x = step.create(in, new Shape(1, 4, ph, pw));
-            logits = network.logits(compute.parameters(), x, false).toFloatArray();
+            NDArray x = InferencePrecision.channelsLast(step.create(in, new Shape(1, 4, ph, pw)));
+            // Logits (N×9×H×W) copied out in row-major NCHW order whatever the layout they were computed in.
+            NDArray logitsNchw = inference.output(network.logits(inference.weights(), inference.input(x), false));
+            logits = logitsNchw.reshape(-1).toFloatArray();
         }
         int k = MfNet.CLASSES;
         int plane = pw * ph;
@@ -62,5 +74,11 @@ public final class MfNetSegmenter {
             }
         }
         return new LabelMap(w, h, classes);
+    }
+
+    /** Frees the bf16 weight copies (nothing in float32). */
+    @Override
+    public void close() {
+        inference.close();
     }
 }

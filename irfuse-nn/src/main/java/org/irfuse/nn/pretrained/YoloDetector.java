@@ -1,6 +1,7 @@
 package org.irfuse.nn.pretrained;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import org.irfuse.core.detection.NonMaxSuppression;
 import org.irfuse.core.image.Image;
 import org.irfuse.nn.detection.DetectorInput;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.InferencePrecision;
+import org.irfuse.nn.runtime.Precision;
 
 /**
  * Runs a {@link YoloV5n} on whole images as YOLOv5's {@code val.py} does: the image (gray replicated to three
@@ -19,7 +22,7 @@ import org.irfuse.nn.runtime.Compute;
  * to corners, moved back to the image and clipped to it; classes mapped to the dataset's ({@link ClassMapping},
  * others dropped); class-wise NMS ({@link NonMaxSuppression#applyPerClass}).
  */
-public final class YoloDetector {
+public final class YoloDetector implements AutoCloseable {
     /** The letterbox gray of YOLOv5. */
     public static final float PAD_VALUE = 114f / 255f;
 
@@ -46,8 +49,20 @@ public final class YoloDetector {
     private final Compute compute;
     private final ClassMapping classes;
     private final Settings settings;
+    private final InferencePrecision inference;
 
+    /** A float32 detector (exact; its weights may change between calls, as in fine-tuning). */
     public YoloDetector(YoloV5n network, Compute compute, ClassMapping classes, Settings settings) {
+        this(network, compute, classes, settings, Precision.FP32);
+    }
+
+    /**
+     * @param precision {@link Precision#BF16} runs the network in bf16 with weights cast once, here (frozen
+     *     judges); the raw head outputs come back as float32 and are decoded in float32 (bf16 box coordinates
+     *     would be off by up to 2 px at 640)
+     */
+    public YoloDetector(YoloV5n network, Compute compute, ClassMapping classes, Settings settings,
+            Precision precision) {
         if (classes.sourceCount() != network.classes()) {
             throw new IllegalArgumentException("class map is for " + classes.sourceCount() + " classes, the "
                     + "detector has " + network.classes());
@@ -56,6 +71,7 @@ public final class YoloDetector {
         this.compute = compute;
         this.classes = classes;
         this.settings = settings;
+        this.inference = new InferencePrecision(compute, precision);
     }
 
     public List<String> classNames() {
@@ -78,8 +94,13 @@ public final class YoloDetector {
         float[] pred;
         long boxes;
         try (NDManager step = compute.newStep()) {
-            NDArray x = step.create(in.data(), new Shape(1, 3, in.height(), in.width()));
-            NDArray out = network.predict(compute.parameters(), x, false);
+            NDArray x = InferencePrecision.channelsLast(step.create(in.data(), new Shape(1, 3, in.height(),
+                    in.width())));
+            NDList raw = new NDList();
+            for (NDArray level : network.raw(inference.weights(), inference.input(x), false)) {
+                raw.add(inference.output(level));
+            }
+            NDArray out = network.head().decode(compute.parameters(), raw);
             boxes = out.getShape().get(1);
             pred = out.toFloatArray();
         }
@@ -123,6 +144,12 @@ public final class YoloDetector {
             }
         }
         return NonMaxSuppression.applyPerClass(candidates, s.nmsIou(), s.maxPerClass());
+    }
+
+    /** Frees the bf16 weight copies (nothing in float32). */
+    @Override
+    public void close() {
+        inference.close();
     }
 
     private static double clip(double v, int max) {
