@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.irfuse.nn.pretrained.PretrainedBenchmark;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,6 +21,8 @@ public final class BenchPretrainedCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "10") int repeats;
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+    @Option(names = "--precision", defaultValue = "fp32", description = "forward passes in fp32, bf16 or auto "
+            + "(default ${DEFAULT-VALUE}; forward+backward is always fp32)") String precision;
 
     @Override
     public Integer call() {
@@ -39,12 +42,15 @@ public final class BenchPretrainedCommand implements Callable<Integer> {
             throw new UserException("--size must be WxH with both at least 32, --repeats at least 1");
         }
         try (Compute compute = Compute.open(device)) {
-            System.out.printf(Locale.ROOT, "size %dx%d, threads %s, %d repeats after %d warm-up%n", w, h,
-                    threads == null ? "default" : threads, repeats, warmup);
-            report("YOLOv5n forward", PretrainedBenchmark.yoloForwardSeconds(compute, h, w, warmup, repeats));
+            Precision forward = Precision.resolve(precision, compute.device());
+            System.out.printf(Locale.ROOT, "size %dx%d, threads %s, forward precision %s, %d repeats after %d "
+                    + "warm-up%n", w, h, threads == null ? "default" : threads, forward.id(), repeats, warmup);
+            report("YOLOv5n forward", PretrainedBenchmark.yoloForwardSeconds(compute, forward, h, w, warmup,
+                    repeats));
             report("YOLOv5n forward+backward",
                     PretrainedBenchmark.yoloForwardBackwardSeconds(compute, h, w, warmup, repeats));
-            report("MFNet forward", PretrainedBenchmark.mfnetForwardSeconds(compute, h, w, warmup, repeats));
+            report("MFNet forward", PretrainedBenchmark.mfnetForwardSeconds(compute, forward, h, w, warmup,
+                    repeats));
         }
         return 0;
     }

@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.irfuse.nn.runtime.InferencePrecision;
 
 /**
  * MFNet (Ha et al., "MFNet: Towards real-time semantic segmentation for autonomous vehicles with multi-spectral
@@ -68,6 +69,15 @@ public final class MfNet extends PretrainedBlock {
     /** Logits N×9×H×W of an N×4×H×W batch (RGB, thermal). */
     public NDArray logits(ParameterStore ps, NDArray x, boolean training) {
         return forward(ps, new NDList(x), training).singletonOrThrow();
+    }
+
+    /**
+     * Inference in a given precision: channels-last, in {@code inference}'s precision; float32 logits flattened in
+     * row-major N×9×H×W order whatever layout they were computed in. {@code x} is N×4×H×W float32.
+     */
+    public NDArray logits(InferencePrecision inference, NDArray x) {
+        NDArray logits = logits(inference.weights(), inference.input(InferencePrecision.channelsLast(x)), false);
+        return inference.output(logits).reshape(-1);
     }
 
     @Override

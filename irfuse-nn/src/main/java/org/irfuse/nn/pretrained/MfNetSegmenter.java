@@ -51,10 +51,7 @@ public final class MfNetSegmenter implements AutoCloseable {
         System.arraycopy(ir.data(), 0, in, 3 * pw * ph, pw * ph);
         float[] logits;
         try (NDManager step = compute.newStep()) {
-            NDArray x = InferencePrecision.channelsLast(step.create(in, new Shape(1, 4, ph, pw)));
-            // Logits (N×9×H×W) copied out in row-major NCHW order whatever the layout they were computed in.
-            NDArray logitsNchw = inference.output(network.logits(inference.weights(), inference.input(x), false));
-            logits = logitsNchw.reshape(-1).toFloatArray();
+            logits = network.logits(inference, step.create(in, new Shape(1, 4, ph, pw))).toFloatArray();
         }
         int k = MfNet.CLASSES;
         int plane = pw * ph;

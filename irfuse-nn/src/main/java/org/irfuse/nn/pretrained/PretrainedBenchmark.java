@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.InferencePrecision;
+import org.irfuse.nn.runtime.Precision;
 
 /**
  * Wall-clock cost of the pretrained networks (weights do not change the cost, so freshly initialised ones are
@@ -20,16 +22,19 @@ public final class PretrainedBenchmark {
     private PretrainedBenchmark() {
     }
 
-    public static double[] yoloForwardSeconds(Compute compute, int height, int width, int warmup, int repeats) {
+    /** YOLOv5n forward to the decoded output on the host, as {@link YoloDetector} runs it in {@code precision}. */
+    public static double[] yoloForwardSeconds(Compute compute, Precision precision, int height, int width,
+            int warmup, int repeats) {
         YoloV5n net = YoloV5n.create(compute.root());
         net.freezeParameters(true);
         Shape s = new Shape(1, 3, roundUp(height, YoloV5n.SIZE_MULTIPLE), roundUp(width, YoloV5n.SIZE_MULTIPLE));
-        return time(warmup, repeats, () -> {
-            try (NDManager step = compute.newStep()) {
-                NDArray x = step.randomUniform(0, 1, s);
-                net.predict(compute.parameters(), x, false).toFloatArray();
-            }
-        });
+        try (InferencePrecision inference = new InferencePrecision(compute, precision)) {
+            return time(warmup, repeats, () -> {
+                try (NDManager step = compute.newStep()) {
+                    net.predict(inference, compute.parameters(), step.randomUniform(0, 1, s)).toFloatArray();
+                }
+            });
+        }
     }
 
     public static double[] yoloForwardBackwardSeconds(Compute compute, int height, int width, int warmup,
@@ -51,15 +56,19 @@ public final class PretrainedBenchmark {
         });
     }
 
-    public static double[] mfnetForwardSeconds(Compute compute, int height, int width, int warmup, int repeats) {
+    /** MFNet forward to float32 logits on the host, as {@link MfNetSegmenter} runs it in {@code precision}. */
+    public static double[] mfnetForwardSeconds(Compute compute, Precision precision, int height, int width,
+            int warmup, int repeats) {
         MfNet net = MfNet.create(compute.root());
         net.freezeParameters(true);
         Shape s = new Shape(1, 4, roundUp(height, MfNet.SIZE_MULTIPLE), roundUp(width, MfNet.SIZE_MULTIPLE));
-        return time(warmup, repeats, () -> {
-            try (NDManager step = compute.newStep()) {
-                net.logits(compute.parameters(), step.randomUniform(0, 1, s), false).toFloatArray();
-            }
-        });
+        try (InferencePrecision inference = new InferencePrecision(compute, precision)) {
+            return time(warmup, repeats, () -> {
+                try (NDManager step = compute.newStep()) {
+                    net.logits(inference, step.randomUniform(0, 1, s)).toFloatArray();
+                }
+            });
+        }
     }
 
     private static double[] time(int warmup, int repeats, Runnable body) {

@@ -1,7 +1,6 @@
 package org.irfuse.nn.pretrained;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -94,13 +93,8 @@ public final class YoloDetector implements AutoCloseable {
         float[] pred;
         long boxes;
         try (NDManager step = compute.newStep()) {
-            NDArray x = InferencePrecision.channelsLast(step.create(in.data(), new Shape(1, 3, in.height(),
-                    in.width())));
-            NDList raw = new NDList();
-            for (NDArray level : network.raw(inference.weights(), inference.input(x), false)) {
-                raw.add(inference.output(level));
-            }
-            NDArray out = network.head().decode(compute.parameters(), raw);
+            NDArray x = step.create(in.data(), new Shape(1, 3, in.height(), in.width()));
+            NDArray out = network.predict(inference, compute.parameters(), x);
             boxes = out.getShape().get(1);
             pred = out.toFloatArray();
         }

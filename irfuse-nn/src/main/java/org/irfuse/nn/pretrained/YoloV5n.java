@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.irfuse.nn.runtime.InferencePrecision;
 
 /**
  * YOLOv5n (Ultralytics v6.x layout, yolov5n.yaml: depth 0.33, width 0.25), written from the specification in
@@ -111,6 +112,19 @@ public final class YoloV5n extends PretrainedBlock {
     /** Decoded predictions N×boxes×85: centre x, y, width, height (input pixels), objectness, class probabilities. */
     public NDArray predict(ParameterStore ps, NDArray x, boolean training) {
         return detect.decode(ps, raw(ps, x, training));
+    }
+
+    /**
+     * Inference in a given precision: the network runs channels-last in {@code inference}'s precision, the raw
+     * head outputs come back as float32 and are decoded in float32 with the float32 anchors of {@code ps} (bf16
+     * box coordinates would be off by up to 2 px at 640). {@code x} is N×3×H×W float32.
+     */
+    public NDArray predict(InferencePrecision inference, ParameterStore ps, NDArray x) {
+        NDList raw = new NDList();
+        for (NDArray level : raw(inference.weights(), inference.input(InferencePrecision.channelsLast(x)), false)) {
+            raw.add(inference.output(level));
+        }
+        return detect.decode(ps, raw);
     }
 
     @Override
