@@ -10,7 +10,6 @@ import java.util.TreeSet;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.irfuse.core.image.Image;
-import org.irfuse.core.image.ImageReader;
 import org.irfuse.core.metrics.Evaluator;
 import org.irfuse.core.metrics.Metric;
 import org.irfuse.core.metrics.MetricRow;
@@ -107,8 +106,8 @@ public final class EvalJob {
                         : s.fused().stream().filter(f -> f != null).findFirst().orElse(s.name());
                 throw new IOException(present + ": no counterpart in " + String.join(", ", missing));
             }
-            Image a = ImageReader.read(files.read(s.infrared()), s.infrared());
-            Image b = ImageReader.read(files.read(s.visible()), s.visible());
+            Image a = files.readImage(s.infrared(), false);
+            Image b = files.readImage(s.visible(), false);
             if (!a.sameSize(b)) {
                 throw new IOException(s.visible() + ": size " + b.sizeString() + " differs from infrared "
                         + s.infrared() + " (" + a.sizeString() + ")");
@@ -118,7 +117,7 @@ public final class EvalJob {
             String profileId = evaluator.profile().id();
             for (int i = 0; i < methods.size(); i++) {
                 String fp = s.fused().get(i);
-                Image f = ImageReader.read(files.read(fp), fp);
+                Image f = files.readImage(fp, false);
                 if (!f.sameSize(a)) {
                     throw new IOException(fp + ": size " + f.sizeString() + " differs from its sources ("
                             + a.sizeString() + ")");

@@ -8,8 +8,6 @@ import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.irfuse.core.image.Image;
-import org.irfuse.core.image.ImageFormatException;
-import org.irfuse.core.image.ImageReader;
 import org.irfuse.core.image.ImageWriter;
 import org.irfuse.core.image.Resize;
 import org.irfuse.nn.fusion.Fuser;
@@ -17,7 +15,7 @@ import org.irfuse.nn.fusion.Fuser;
 /**
  * {@code irfuse spark fuse}: the fusion of {@code irfuse fuse}, partitioned over pairs. Each task streams its
  * pairs through the executor's one model ({@link FusionWorkers}); every image is read through the Hadoop file
- * system, decoded by the project's reader, fused, encoded by the project's writer (so the bytes equal the CLI's
+ * system and decoded by the project's reader, fused, encoded by the project's writer (so the bytes equal the CLI's
  * for the same precision) and written atomically. A pair whose output exists is skipped (reruns finish what is
  * left); a pair that fails is a {@code failed} row with its error, never a failed job.
  */
@@ -79,11 +77,11 @@ public final class FuseJob {
                 return new PairResult(t.name(), t.infrared(), t.visible(), out, PairResult.SKIPPED, null,
                         PairResult.since(t0), null);
             }
-            Image vis = ImageReader.read(files.read(t.visible()), t.visible());
-            Image ir = ImageReader.readInfrared(files.read(t.infrared()), t.infrared());
+            Image vis = files.readImage(t.visible(), false);
+            Image ir = files.readImage(t.infrared(), true);
             if (!ir.sameSize(vis)) {
                 if (!o.resizeIr()) {
-                    throw new ImageFormatException(t.infrared(), "size " + ir.sizeString() + " differs from "
+                    throw new IOException(t.infrared() + ": size " + ir.sizeString() + " differs from "
                             + t.visible() + " (" + vis.sizeString() + "); pass --resize-ir to resize the infrared "
                             + "image to the visible one");
                 }

@@ -1,20 +1,26 @@
 package org.irfuse.spark;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.irfuse.core.image.Image;
+import org.irfuse.core.image.ImageFormatException;
+import org.irfuse.core.image.ImageReader;
 import org.irfuse.core.pairs.FolderPairing;
 
 /**
@@ -31,6 +37,10 @@ public final class HadoopFiles implements Serializable {
 
     public HadoopFiles(Configuration conf) {
         this.conf = conf;
+    }
+
+    Configuration conf() {
+        return conf;
     }
 
     /** The file system of {@code uri}; on file: URIs the raw one, so no {@code .crc} side files are written. */
@@ -50,26 +60,40 @@ public final class HadoopFiles implements Serializable {
         return fs(p).exists(p);
     }
 
-    public byte[] read(String uri) throws IOException {
+    /**
+     * Reads an image with the project's one reader ({@link ImageReader}, with its size limit and corrupt-file
+     * checks): a {@code file:} URI directly, any other file system through a local temporary copy (the reader
+     * works on local files), with the URI, not the copy, named in any error.
+     *
+     * @param infrared reduce to one channel as {@link ImageReader#readInfrared} does
+     */
+    public Image readImage(String uri, boolean infrared) throws IOException {
+        Path p = new Path(uri);
+        if ("file".equals(p.toUri().getScheme())) {
+            java.nio.file.Path local = java.nio.file.Path.of(p.toUri());
+            return infrared ? ImageReader.readInfrared(local) : ImageReader.read(local);
+        }
+        return readThroughCopy(uri, infrared);
+    }
+
+    /** The non-{@code file:} branch of {@link #readImage} (package-private so a test can run it on any URI). */
+    Image readThroughCopy(String uri, boolean infrared) throws IOException {
         Path p = new Path(uri);
         FileSystem fs = fs(p);
-        FileStatus st;
+        String name = p.getName();
+        java.nio.file.Path tmp = Files.createTempFile("irfuse-", name.substring(Math.max(0, name.lastIndexOf('.'))));
         try {
-            st = fs.getFileStatus(p);
-        } catch (java.io.FileNotFoundException e) {
-            throw new IOException(uri + ": file not found");
+            try (InputStream in = fs.open(p)) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            } catch (FileNotFoundException e) {
+                throw new IOException(uri + ": file not found", e);
+            }
+            return infrared ? ImageReader.readInfrared(tmp) : ImageReader.read(tmp);
+        } catch (ImageFormatException e) {
+            throw new IOException(e.getMessage().replace(tmp.toString(), uri), e);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        if (st.isDirectory()) {
-            throw new IOException(uri + ": is a directory, expected an image file");
-        }
-        if (st.getLen() > Integer.MAX_VALUE - 16) {
-            throw new IOException(uri + ": too large for one image (" + st.getLen() + " bytes)");
-        }
-        byte[] out = new byte[(int) st.getLen()];
-        try (FSDataInputStream in = fs.open(p)) {
-            in.readFully(0, out);
-        }
-        return out;
     }
 
     /**

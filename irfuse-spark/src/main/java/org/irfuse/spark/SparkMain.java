@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
         description = "Fusion and metrics partitioned over pairs on Apache Spark (docs/spark.md).",
         subcommands = {SparkMain.Fuse.class, SparkMain.Eval.class, CommandLine.HelpCommand.class})
 public final class SparkMain implements Runnable {
-    /** Exit code when the input is wrong or some pairs failed (the same as the irfuse command's). */
+    /** Exit code when some pairs failed (listed, the others done), as irfuse fuse (docs/reliability.md). */
+    static final int SOME_FAILED = 1;
+    /** Exit code for a usage or input error (nothing done), as the irfuse command. */
     static final int USER_ERROR = 2;
 
     @CommandLine.Spec
@@ -278,7 +280,7 @@ public final class SparkMain implements Runnable {
         }
     }
 
-    /** One summary line, the failures (first 20), and the exit code: {@link #USER_ERROR} when any failed. */
+    /** One summary line, the failures (first 20), and the exit code: {@link #SOME_FAILED} when any failed. */
     static int report(PrintStream err, String verb, List<PairResult> rows, double seconds, SparkSession spark,
             int threads, String table) {
         long ok = rows.stream().filter(r -> r.status().equals(PairResult.OK)).count();
@@ -293,6 +295,6 @@ public final class SparkMain implements Runnable {
                 spark.sparkContext().master(), threads > 0 ? ", " + threads + " libtorch thread(s) per task" : "",
                 table);
         err.flush();
-        return failed.isEmpty() ? 0 : USER_ERROR;
+        return failed.isEmpty() ? 0 : SOME_FAILED;
     }
 }

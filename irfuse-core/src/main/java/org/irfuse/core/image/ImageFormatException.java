@@ -17,18 +17,6 @@ public class ImageFormatException extends IOException {
         this.file = file;
     }
 
-    /** For images that are not local files (read from bytes); {@link #file()} is then null. */
-    public ImageFormatException(String name, String problem) {
-        super(name + ": " + problem);
-        this.file = null;
-    }
-
-    public ImageFormatException(String name, String problem, Throwable cause) {
-        super(name + ": " + problem, cause);
-        this.file = null;
-    }
-
-    /** The local file, or null for an image read from bytes. */
     public Path file() {
         return file;
     }

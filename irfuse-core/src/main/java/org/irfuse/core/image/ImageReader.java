@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,33 +37,7 @@ public final class ImageReader {
 
     /** Reads any supported image as 1 or 3 channels in [0,1]. */
     public static Image read(Path file) throws ImageFormatException {
-        return toImage(decode(file), file, file.toString());
-    }
-
-    /**
-     * Reads an image from its encoded bytes, for files fetched by other means (a Hadoop file system in
-     * irfuse-spark); {@code name} names it in errors. Same decoding and sample conversion as {@link #read(Path)}.
-     */
-    public static Image read(byte[] encoded, String name) throws ImageFormatException {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(new ByteArrayInputStream(encoded));
-        } catch (IOException | RuntimeException e) {
-            throw new ImageFormatException(name, "corrupt or truncated image (" + e.getMessage() + ")", e);
-        }
-        if (img == null) {
-            throw new ImageFormatException(name, "not an image in a supported format (PNG, JPEG, BMP, TIFF)");
-        }
-        return toImage(img, null, name);
-    }
-
-    /** {@link #readInfrared(Path)} for encoded bytes (see {@link #read(byte[], String)}). */
-    public static Image readInfrared(byte[] encoded, String name) throws ImageFormatException {
-        return toGray(read(encoded, name));
-    }
-
-    /** {@code file} is the local file (kept in the exception) or null; {@code name} names the image in messages. */
-    private static Image toImage(BufferedImage img, Path file, String name) throws ImageFormatException {
+        BufferedImage img = decode(file);
         Raster raster = img.getRaster();
         ColorModel cm = img.getColorModel();
         int w = raster.getWidth();
@@ -75,12 +48,12 @@ public final class ImageReader {
         int bands = raster.getNumBands();
         int colourBands = cm.getNumColorComponents();
         if (colourBands != 1 && colourBands != 3) {
-            throw problem(file, name, "unsupported colour model with " + colourBands
+            throw new ImageFormatException(file, "unsupported colour model with " + colourBands
                     + " colour components (only gray and RGB images are supported)");
         }
         int channels = colourBands == 1 ? 1 : 3;
         if (bands < channels) {
-            throw problem(file, name, "raster has " + bands + " bands for " + channels + " channels");
+            throw new ImageFormatException(file, "raster has " + bands + " bands for " + channels + " channels");
         }
         int n = w * h;
         float[] out = new float[channels * n];
@@ -160,10 +133,6 @@ public final class ImageReader {
     public static int[] size(Path file) throws ImageFormatException {
         BufferedImage img = decode(file);
         return new int[] {img.getWidth(), img.getHeight()};
-    }
-
-    private static ImageFormatException problem(Path file, String name, String problem) {
-        return file != null ? new ImageFormatException(file, problem) : new ImageFormatException(name, problem);
     }
 
     private static BufferedImage decode(Path file) throws ImageFormatException {

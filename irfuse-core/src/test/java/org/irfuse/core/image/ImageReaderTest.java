@@ -31,24 +31,6 @@ class ImageReaderTest {
     }
 
     @Test
-    void bytesReadLikeTheFileAndErrorsNameTheGivenName() throws Exception {
-        BufferedImage bi = new BufferedImage(3, 1, BufferedImage.TYPE_3BYTE_BGR);
-        bi.getRaster().setPixels(0, 0, 3, 1, new int[] {10, 20, 30, 40, 50, 60, 70, 80, 90});
-        Path f = dir.resolve("c.png");
-        ImageIO.write(bi, "png", f.toFile());
-        byte[] bytes = Files.readAllBytes(f);
-        Image fromFile = ImageReader.read(f);
-        Image fromBytes = ImageReader.read(bytes, "hdfs://nn/c.png");
-        assertArrayEquals(fromFile.data(), fromBytes.data());
-        assertEquals(3, fromBytes.channels());
-        assertArrayEquals(new int[] {10, 40, 70}, fromBytes.samples8(0));
-        ImageFormatException e = assertThrows(ImageFormatException.class,
-                () -> ImageReader.read(java.util.Arrays.copyOf(bytes, bytes.length / 2), "hdfs://nn/c.png"));
-        assertTrue(e.getMessage().startsWith("hdfs://nn/c.png: "), e.getMessage());
-        assertEquals(null, e.file());
-    }
-
-    @Test
     void gray16PngIsNormalisedBy65535() throws Exception {
         BufferedImage bi = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
         bi.getRaster().setSamples(0, 0, 2, 1, 0, new int[] {65535, 257 * 100});
