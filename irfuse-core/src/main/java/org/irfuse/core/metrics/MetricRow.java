@@ -9,7 +9,8 @@ import java.util.Optional;
  * @param metric the metric's label ({@link Metric#label()} for fusion metrics; downstream evaluations may use
  *               their own names)
  */
-public record MetricRow(String method, String image, String metric, String profile, double value) {
+public record MetricRow(String method, String image, String metric, String profile, double value)
+        implements java.io.Serializable {
     /** The fusion metric named by {@link #metric()}, if it is one. */
     public Optional<Metric> fusionMetric() {
         return Metric.byLabel(metric);

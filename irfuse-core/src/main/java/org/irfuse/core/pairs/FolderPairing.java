@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.irfuse.core.image.ImageReader;
 
@@ -61,27 +62,50 @@ public final class FolderPairing {
         if (!Files.isDirectory(dir)) {
             throw new NotDirectoryException(dir + " (expected a folder of images)");
         }
-        Map<String, Path> byName = new TreeMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-                if (!Files.isRegularFile(f) || !ImageReader.hasImageExtension(f)
-                        || f.getFileName().toString().startsWith(".")) {
-                    continue;
-                }
-                String name = stem(f);
-                Path previous = byName.put(name, f);
-                if (previous != null) {
-                    throw new IOException(dir + ": two images named '" + name + "' (" + previous.getFileName()
-                            + " and " + f.getFileName() + "); names must be unique without extension");
-                }
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            files = listing.filter(Files::isRegularFile).sorted().toList();
+        }
+        return index(dir.toString(), files, f -> f.getFileName().toString());
+    }
+
+    /**
+     * The rule of {@link #index(Path)} on any listing of regular files (irfuse-spark lists Hadoop file systems
+     * with it): image extensions only, hidden files skipped, keyed by name without extension, sorted by name.
+     *
+     * @param where names the folder in the error
+     * @throws IOException when two images share a name without extension
+     */
+    public static <T> Map<String, T> index(String where, Iterable<T> files, Function<T, String> fileName)
+            throws IOException {
+        Map<String, T> byName = new TreeMap<>();
+        for (T f : files) {
+            String file = fileName.apply(f);
+            if (!ImageReader.EXTENSIONS.contains(extension(file)) || file.startsWith(".")) {
+                continue;
+            }
+            String name = stem(file);
+            T previous = byName.put(name, f);
+            if (previous != null) {
+                throw new IOException(where + ": two images named '" + name + "' (" + fileName.apply(previous)
+                        + " and " + file + "); names must be unique without extension");
             }
         }
         return byName;
     }
 
+    private static String extension(String file) {
+        int dot = file.lastIndexOf('.');
+        return dot < 0 ? "" : file.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** File name without its last extension. */
     public static String stem(Path file) {
-        String n = file.getFileName().toString();
+        return stem(file.getFileName().toString());
+    }
+
+    /** A file name without its last extension. */
+    public static String stem(String n) {
         int dot = n.lastIndexOf('.');
         return dot <= 0 ? n : n.substring(0, dot);
     }

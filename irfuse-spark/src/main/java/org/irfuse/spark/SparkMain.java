@@ -1,0 +1,300 @@
+package org.irfuse.spark;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import ai.djl.Device;
+import org.apache.spark.sql.SparkSession;
+import org.irfuse.core.metrics.EvaluationCsv;
+import org.irfuse.core.metrics.MetricRow;
+import org.irfuse.core.metrics.MetricTable;
+import org.irfuse.nn.runtime.Precision;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code irfuse spark}: fusion and metrics partitioned over pairs on Apache Spark. {@code bin/irfuse spark ...}
+ * runs it on this machine ({@code --master local[N]}); on a cluster, {@code spark-submit --class
+ * org.irfuse.spark.SparkMain irfuse-spark.jar fuse ...} (docs/spark.md). The commands parse options, build the
+ * Spark session and call {@link FuseJob} / {@link EvalJob}.
+ */
+@Command(name = "irfuse spark", mixinStandardHelpOptions = true,
+        description = "Fusion and metrics partitioned over pairs on Apache Spark (docs/spark.md).",
+        subcommands = {SparkMain.Fuse.class, SparkMain.Eval.class, CommandLine.HelpCommand.class})
+public final class SparkMain implements Runnable {
+    /** Exit code when some pairs failed (listed, the others done), as irfuse fuse (docs/reliability.md). */
+    static final int SOME_FAILED = 1;
+    /** Exit code for a usage or input error (nothing done), as the irfuse command. */
+    static final int USER_ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command in-process and returns its exit code (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new SparkMain());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof IOException || ex instanceof IllegalArgumentException) {
+                line.getErr().println("irfuse spark: error: " + ex.getMessage());
+                line.getErr().flush();
+                return USER_ERROR;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+
+    /** Options every job has. */
+    static class Common {
+        @Option(names = "--master", paramLabel = "URL",
+                description = "Spark master, e.g. local[2] (default: spark-submit's, else local[*])")
+        String master;
+
+        @Option(names = "--partitions", paramLabel = "N",
+                description = "tasks to split the pairs into (default: 4 per task slot)")
+        Integer partitions;
+
+        @Option(names = "--overwrite", description = "replace existing outputs")
+        boolean overwrite;
+
+        SparkSession session(String job) {
+            SparkSession.Builder b = SparkSession.builder().appName("irfuse " + job);
+            if (master != null) {
+                b.master(master);
+            } else if (System.getProperty("spark.master") == null) {
+                b.master("local[*]");
+            }
+            SparkSession spark = b.getOrCreate();
+            spark.sparkContext().setLogLevel("WARN");
+            return spark;
+        }
+
+        int partitions(SparkSession spark) {
+            if (partitions != null) {
+                if (partitions < 1) {
+                    throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
+                }
+                return partitions;
+            }
+            return 4 * spark.sparkContext().defaultParallelism();
+        }
+    }
+
+    /**
+     * libtorch threads per task: in {@code local[N]} the machine's cores shared by the N task slots of the one JVM
+     * (libtorch's pool is process-wide); on a cluster {@code spark.task.cpus} (executor cores / task slots).
+     */
+    static int threadsPerTask(SparkSession spark) {
+        String master = spark.sparkContext().master();
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (master.equals("local")) {
+            return cores;
+        }
+        Matcher m = Pattern.compile("^local\\[(\\d+|\\*)").matcher(master);
+        if (m.find()) {
+            int slots = m.group(1).equals("*") ? cores : Integer.parseInt(m.group(1));
+            return Math.max(1, cores / Math.max(1, slots));
+        }
+        return Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+    }
+
+    @Command(name = "fuse", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Fuse pairs on Spark, as irfuse fuse; writes OUT/NAME.png and a per-pair result table.",
+                "  irfuse spark fuse --ir-dir IR --vis-dir VIS --out-dir OUT --master local[2]",
+                "  irfuse spark fuse --table pairs.csv --out-dir hdfs:///fused"})
+    static final class Fuse extends Common implements Callable<Integer> {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Input input;
+
+        static final class Input {
+            @ArgGroup(exclusive = false)
+            Folders folders;
+            @Option(names = "--table", paramLabel = "FILE", description = ".csv (with header) or .parquet with "
+                    + "columns infrared, visible and optional label, name; relative paths are relative to the table")
+            String table;
+        }
+
+        static final class Folders {
+            @Option(names = "--ir-dir", required = true, paramLabel = "DIR") String irDir;
+            @Option(names = "--vis-dir", required = true, paramLabel = "DIR") String visDir;
+        }
+
+        @Option(names = "--out-dir", required = true, paramLabel = "DIR", description = "fused images (path or URI)")
+        String outDir;
+
+        @Option(names = "--format", defaultValue = "png", description = "png or jpg") String format;
+
+        @Option(names = "--results", paramLabel = "DIR",
+                description = "where fuse-results.csv and .parquet go (default: OUT/_irfuse)")
+        String results;
+
+        @Option(names = "--model", paramLabel = "DIR",
+                description = "a saved model folder present on every executor (default: the shipped model)")
+        String model;
+
+        @Option(names = "--precision", defaultValue = "auto", description = "fp32, bf16 or auto (as irfuse fuse)")
+        String precision;
+
+        @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+
+        @Option(names = "--resize-ir", description = "resize the infrared image to the visible one's size")
+        boolean resizeIr;
+
+        @Option(names = "--tile-above", defaultValue = "4", paramLabel = "MP",
+                description = "fuse images above this many megapixels in tiles (as irfuse fuse)")
+        double tileAboveMegapixels;
+
+        @Option(names = "--tile", defaultValue = "512", description = "side of a tile in pixels") int tile;
+
+        @Option(names = "--threads-per-task", paramLabel = "N",
+                description = "libtorch threads per task (default: cores / task slots in local mode, "
+                        + "spark.task.cpus on a cluster)")
+        Integer threadsPerTask;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream err = System.err;
+            SparkSession spark = session("fuse");
+            try {
+                HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+                PairInputs.Listing listing = input.table != null ? PairInputs.table(spark, files, input.table)
+                        : PairInputs.folders(files, input.folders.irDir, input.folders.visDir);
+                listing.unmatched().forEach(u -> err.println("irfuse spark: " + u));
+                if (listing.pairs().isEmpty()) {
+                    throw new IOException("no pairs: no file name appears in both folders");
+                }
+                String out = files.qualify(outDir);
+                int threads = threadsPerTask != null ? threadsPerTask : threadsPerTask(spark);
+                // The model path is read on each executor as given (a relative path resolves in the executor's working
+                // folder, where --archives unpacks), never made absolute here.
+                FuseJob.Options o = new FuseJob.Options(model, device, precision, format, overwrite, resizeIr,
+                        (long) (tileAboveMegapixels * 1_000_000L), tile, threads);
+                if (tile < 16) {
+                    throw new IllegalArgumentException("--tile must be at least 16 pixels, got " + tile);
+                }
+                // Unknown words are refused here, once, rather than as a failed row for every pair.
+                Precision.resolve(precision, Device.cpu());
+                if (!List.of("auto", "cpu", "gpu").contains(device.toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("unknown device '" + device + "' (expected auto, cpu or gpu)");
+                }
+                long t0 = System.nanoTime();
+                List<PairResult> rows = FuseJob.run(spark, files, listing.pairs(), out, partitions(spark), o);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                String resultsDir = results != null ? files.qualify(results) : out + "/_irfuse";
+                ResultTables.writePairs(spark, files, resultsDir, "fuse-results", rows);
+                return report(err, "fused", rows, seconds, spark, threads, resultsDir + "/fuse-results.csv");
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Fusion metrics on Spark, as irfuse eval: the same per-image CSV rows, plus a per-scene "
+                    + "result table.",
+                "  irfuse spark eval --ir-dir IR --vis-dir VIS --fused-dir Ours=OUT --profile cddfuse --out r.csv"})
+    static final class Eval extends Common implements Callable<Integer> {
+        @Option(names = "--ir-dir", required = true, paramLabel = "DIR") String irDir;
+        @Option(names = "--vis-dir", required = true, paramLabel = "DIR") String visDir;
+
+        @Option(names = "--fused-dir", required = true, paramLabel = "NAME=DIR",
+                description = "a method's fused images (repeat for several methods)")
+        List<String> fusedDirs = new ArrayList<>();
+
+        @Option(names = "--profile", defaultValue = "cddfuse",
+                description = "cddfuse (default), tang2022, tang2023, vifb (as irfuse eval)")
+        String profile;
+
+        @Option(names = "--metrics", paramLabel = "LIST", split = ",",
+                description = "metrics to compute (default: all the profile defines)")
+        List<String> metrics;
+
+        @Option(names = "--out", defaultValue = "results.csv", paramLabel = "FILE",
+                description = "per-image CSV (irfuse eval's format); beside it NAME.json (summary), NAME.parquet "
+                        + "and NAME-pairs.csv/.parquet (per-scene status)")
+        String out;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> methods = new LinkedHashMap<>();
+            for (String s : fusedDirs) {
+                int eq = s.indexOf('=');
+                if (eq <= 0 || eq == s.length() - 1) {
+                    throw new IllegalArgumentException("--fused-dir expects NAME=DIR, got '" + s + "'");
+                }
+                if (methods.put(s.substring(0, eq).strip(), s.substring(eq + 1)) != null) {
+                    throw new IllegalArgumentException("--fused-dir: method name '" + s.substring(0, eq).strip()
+                            + "' given twice");
+                }
+            }
+            if (!out.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+                throw new IllegalArgumentException("--out must end in .csv, got " + out);
+            }
+            SparkSession spark = session("eval");
+            try {
+                HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+                String csv = files.qualify(out);
+                String stem = csv.substring(0, csv.length() - 4);
+                if (!overwrite && files.exists(csv)) {
+                    throw new IOException(csv + ": exists; pass --overwrite to replace it");
+                }
+                long t0 = System.nanoTime();
+                EvalJob.Result r = EvalJob.run(spark, files, irDir, visDir, methods, profile, metrics,
+                        partitions(spark));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                String dir = stem.substring(0, stem.lastIndexOf('/'));
+                String base = stem.substring(stem.lastIndexOf('/') + 1);
+                ResultTables.writePairs(spark, files, dir, base + "-pairs", r.pairs());
+                if (!r.rows().isEmpty()) {
+                    List<MetricRow> rows = r.rows();
+                    files.writeAtomically(csv, EvaluationCsv.format(rows).getBytes(StandardCharsets.UTF_8), true);
+                    files.writeAtomically(stem + ".json", new MetricTable(rows).summaryJson()
+                            .getBytes(StandardCharsets.UTF_8), true);
+                    ResultTables.writeMetrics(spark, stem + ".parquet", rows);
+                    System.out.println("wrote " + csv + " (" + rows.size() + " values), " + stem + ".json and "
+                            + stem + ".parquet");
+                }
+                return report(System.err, "evaluated", r.pairs(), seconds, spark, 0, stem + "-pairs.csv");
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+
+    /** One summary line, the failures (first 20), and the exit code: {@link #SOME_FAILED} when any failed. */
+    static int report(PrintStream err, String verb, List<PairResult> rows, double seconds, SparkSession spark,
+            int threads, String table) {
+        long ok = rows.stream().filter(r -> r.status().equals(PairResult.OK)).count();
+        long skipped = rows.stream().filter(r -> r.status().equals(PairResult.SKIPPED)).count();
+        List<PairResult> failed = rows.stream().filter(r -> r.status().equals(PairResult.FAILED)).toList();
+        failed.stream().limit(20).forEach(f -> err.println("irfuse spark: failed: " + f.error()));
+        if (failed.size() > 20) {
+            err.println("irfuse spark: ... and " + (failed.size() - 20) + " more failures (see " + table + ")");
+        }
+        err.printf(Locale.ROOT, "%s %d, skipped %d, failed %d of %d pairs in %.1f s (%.3f pairs/s) on %s%s; "
+                + "table %s%n", verb, ok, skipped, failed.size(), rows.size(), seconds, ok / seconds,
+                spark.sparkContext().master(), threads > 0 ? ", " + threads + " libtorch thread(s) per task" : "",
+                table);
+        err.flush();
+        return failed.isEmpty() ? 0 : SOME_FAILED;
+    }
+}

@@ -1,0 +1,160 @@
+package org.irfuse.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.irfuse.cli.Main;
+import org.irfuse.core.io.SharedData;
+import org.irfuse.core.metrics.EvaluationCsv;
+import org.irfuse.core.metrics.MetricRow;
+import org.irfuse.core.metrics.Profile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One small Spark job in local[2] on three real MSRS pairs (plus a corrupt one), against what the real
+ * {@code irfuse fuse} and {@code irfuse eval} commands write in this JVM: byte-identical images, equal metric
+ * rows, a failed row (not a failed job) for the corrupt pair, and a rerun that skips what is done.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SparkJobsTest {
+    static final List<String> NAMES = List.of("00001D", "00003N", "00006N");
+
+    @TempDir
+    static Path dir;
+    static Path good;
+    static Path all;
+    static Path cliOut;
+    static Path sparkOut;
+    static boolean haveData;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Optional<Path> data = SharedData.data();
+        haveData = data.isPresent() && Files.isDirectory(data.get().resolve("msrs/ir"));
+        if (!haveData) {
+            System.err.println("SparkJobsTest skipped: ../shared/data/msrs is absent (set -Dirfuse.shared)");
+            return;
+        }
+        // No web UI, no guessing of this host's name: the job stays on loopback.
+        System.setProperty("spark.ui.enabled", "false");
+        System.setProperty("spark.driver.host", "localhost");
+        System.setProperty("spark.driver.bindAddress", "127.0.0.1");
+        Path msrs = data.get().resolve("msrs");
+        good = dir.resolve("good");
+        all = dir.resolve("all");
+        for (Path root : List.of(good, all)) {
+            Files.createDirectories(root.resolve("ir"));
+            Files.createDirectories(root.resolve("vi"));
+            for (String n : NAMES) {
+                Files.copy(msrs.resolve("ir/" + n + ".png"), root.resolve("ir/" + n + ".png"));
+                Files.copy(msrs.resolve("vi/" + n + ".png"), root.resolve("vi/" + n + ".png"));
+            }
+        }
+        // A corrupt infrared file: the first half of a PNG.
+        byte[] png = Files.readAllBytes(msrs.resolve("ir/00005N.png"));
+        Files.write(all.resolve("ir/00005N.png"), java.util.Arrays.copyOf(png, png.length / 2));
+        Files.copy(msrs.resolve("vi/00005N.png"), all.resolve("vi/00005N.png"));
+        cliOut = dir.resolve("cli");
+        sparkOut = dir.resolve("spark");
+        assertEquals(0, Main.execute("fuse", "--ir-dir", good.resolve("ir").toString(), "--vis-dir",
+                good.resolve("vi").toString(), "--out-dir", cliOut.toString(), "--precision", "fp32",
+                "--threads", "1"));
+    }
+
+    static Map<String, String[]> resultRows(Path csv) throws Exception {
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(String.join(",", PairResult.COLUMNS), lines.get(0));
+        return lines.stream().skip(1).map(l -> l.split(",", -1)).collect(Collectors.toMap(f -> f[0], f -> f));
+    }
+
+    @Test
+    @Order(1)
+    void fusesByteIdenticalToTheCliAndAFailedPairIsARow() throws Exception {
+        assumeTrue(haveData, "../shared/data/msrs is absent");
+        int code = SparkMain.execute("fuse", "--ir-dir", all.resolve("ir").toString(), "--vis-dir",
+                all.resolve("vi").toString(), "--out-dir", sparkOut.toString(), "--precision", "fp32",
+                "--master", "local[2]");
+        assertEquals(SparkMain.SOME_FAILED, code, "one pair failed, so the exit code says so");
+        for (String n : NAMES) {
+            assertArrayEquals(Files.readAllBytes(cliOut.resolve(n + ".png")),
+                    Files.readAllBytes(sparkOut.resolve(n + ".png")), n + ": bytes differ from irfuse fuse");
+        }
+        assertFalse(Files.exists(sparkOut.resolve("00005N.png")), "no output for the corrupt pair");
+        try (Stream<Path> s = Files.list(sparkOut)) {
+            assertEquals(List.of("00001D.png", "00003N.png", "00006N.png", "_irfuse"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary or checksum files");
+        }
+        Map<String, String[]> rows = resultRows(sparkOut.resolve("_irfuse/fuse-results.csv"));
+        assertEquals(4, rows.size());
+        for (String n : NAMES) {
+            assertEquals("ok", rows.get(n)[4]);
+            assertEquals("fp32", rows.get(n)[7]);
+            assertTrue(Double.parseDouble(rows.get(n)[6]) > 0);
+        }
+        String[] bad = rows.get("00005N");
+        assertEquals("failed", bad[4]);
+        assertTrue(bad[5].contains("00005N.png") && bad[5].contains("corrupt"), bad[5]);
+        assertTrue(Files.isDirectory(sparkOut.resolve("_irfuse/fuse-results.parquet")));
+    }
+
+    @Test
+    @Order(2)
+    void rerunSkipsWhatIsDoneAndATableNamesOutputs() throws Exception {
+        assumeTrue(haveData, "../shared/data/msrs is absent");
+        Path first = sparkOut.resolve("00001D.png");
+        Files.setLastModifiedTime(first, FileTime.fromMillis(1_000_000_000_000L));
+        int code = SparkMain.execute("fuse", "--ir-dir", all.resolve("ir").toString(), "--vis-dir",
+                all.resolve("vi").toString(), "--out-dir", sparkOut.toString(), "--precision", "fp32",
+                "--master", "local[2]");
+        assertEquals(SparkMain.SOME_FAILED, code);
+        Map<String, String[]> rows = resultRows(sparkOut.resolve("_irfuse/fuse-results.csv"));
+        NAMES.forEach(n -> assertEquals("skipped", rows.get(n)[4], n));
+        assertEquals("failed", rows.get("00005N")[4]);
+        assertEquals(1_000_000_000_000L, Files.getLastModifiedTime(first).toMillis(), "a done image is untouched");
+
+        // A table input: relative paths, a name column that renames the output.
+        Files.writeString(good.resolve("pairs.csv"), "infrared,visible,name\nir/00003N.png,vi/00003N.png,night\n");
+        Path tableOut = dir.resolve("table-out");
+        assertEquals(0, SparkMain.execute("fuse", "--table", good.resolve("pairs.csv").toString(), "--out-dir",
+                tableOut.toString(), "--precision", "fp32", "--master", "local[2]"));
+        assertArrayEquals(Files.readAllBytes(cliOut.resolve("00003N.png")),
+                Files.readAllBytes(tableOut.resolve("night.png")));
+    }
+
+    @Test
+    @Order(3)
+    void evalRowsEqualTheCli() throws Exception {
+        assumeTrue(haveData, "../shared/data/msrs is absent");
+        Path cliCsv = dir.resolve("cli-eval.csv");
+        assertEquals(0, Main.execute("eval", "--ir-dir", good.resolve("ir").toString(), "--vis-dir",
+                good.resolve("vi").toString(), "--fused-dir", "Ours=" + cliOut, "--out", cliCsv.toString(),
+                "--threads", "1"));
+        Path sparkCsv = dir.resolve("spark-eval.csv");
+        assertEquals(0, SparkMain.execute("eval", "--ir-dir", good.resolve("ir").toString(), "--vis-dir",
+                good.resolve("vi").toString(), "--fused-dir", "Ours=" + sparkOut, "--out", sparkCsv.toString(),
+                "--master", "local[2]"));
+        List<MetricRow> expected = EvaluationCsv.read(cliCsv);
+        assertEquals(3 * Profile.CDDFUSE.metrics().size(), expected.size(), "every cddfuse metric of 3 images");
+        assertEquals(expected, EvaluationCsv.read(sparkCsv));
+        assertEquals(Files.readString(cliCsv), Files.readString(sparkCsv), "the same file, byte for byte");
+        Map<String, String[]> pairs = resultRows(dir.resolve("spark-eval-pairs.csv"));
+        NAMES.forEach(n -> assertEquals("ok", pairs.get(n)[4], n));
+        assertTrue(Files.isDirectory(dir.resolve("spark-eval.parquet")));
+    }
+}
