@@ -45,20 +45,6 @@ import picocli.CommandLine.Option;
             "  irfuse train-detector --input ir --m3fd M3FD --train-list M3FD/Main/train.txt "
                     + "--eval-list M3FD/Main/test.txt --run-dir runs/det-ir"})
 public final class TrainDetectorCommand implements Callable<Integer> {
-    @Option(names = "--detector", defaultValue = "fcos", description = "fcos (the light anchor-free detector, from "
-            + "scratch) or yolov5n (fine-tune pretrained weights: --init-weights)")
-    String detector;
-
-    @Option(names = "--init-weights", paramLabel = "FILE", description = "yolov5n: the weights to start from (.npz, "
-            + "e.g. ../shared/models/yolov5n_coco.npz)")
-    Path initWeights;
-
-    @Option(names = "--freeze-backbone", description = "yolov5n: keep layers 0-9 fixed (YOLOv5's --freeze 10)")
-    boolean freezeBackbone;
-
-    @Option(names = "--class-map", description = "yolov5n: detector=dataset classes (default: by name)")
-    String classMap;
-
     @Option(names = "--input", defaultValue = "fused",
             description = "what the detector sees: fused (the colour fused image), ir or vis")
     String input;
@@ -113,6 +99,20 @@ public final class TrainDetectorCommand implements Callable<Integer> {
     boolean overwrite;
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+
+    @Option(names = "--detector", defaultValue = "fcos", description = "fcos (the light anchor-free detector, from "
+            + "scratch) or yolov5n (fine-tune pretrained weights: --init-weights)")
+    String detector;
+
+    @Option(names = "--init-weights", paramLabel = "FILE", description = "yolov5n: the weights to start from (.npz, "
+            + "e.g. ../shared/models/yolov5n_coco.npz)")
+    Path initWeights;
+
+    @Option(names = "--freeze-backbone", description = "yolov5n: keep layers 0-9 fixed (YOLOv5's --freeze 10)")
+    boolean freezeBackbone;
+
+    @Option(names = "--class-map", description = "yolov5n: detector=dataset classes (default: by name)")
+    String classMap;
 
     @Override
     public Integer call() throws Exception {
