@@ -87,6 +87,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--detection-classes", description = "bilevel: detection classes (3 for MSRS)")
     Integer detectionClasses;
     @Option(names = "--task-channels", description = "bilevel: width of the segmentation network") Integer taskChannels;
+    @Option(names = "--detector-weights", paramLabel = "FILE", description = "bilevel, --task detection: pretrained "
+            + "YOLOv5n weights (.npz), fine-tuned with the YOLOv5 loss (without: the legacy FCOS detector)")
+    String detectorWeights;
+    @Option(names = "--class-map", description = "bilevel, YOLOv5n: detector=dataset classes (default: by name, "
+            + "person, bicycle, car)") String classMap;
+    @Option(names = "--segmenter-weights", paramLabel = "FILE", description = "bilevel, --task segmentation: "
+            + "pretrained MFNet weights (.npz) fed (C(fused, vis), ir) (without: the legacy light segmenter)")
+    String segmenterWeights;
+    @Option(names = "--segmentation-labels", description = "bilevel, MFNet: labels (the data's, default) or "
+            + "pseudo (MFNet's own predictions on the visible image)") String segmentationLabels;
     @Option(names = "--checkpoint-every") Integer checkpointEvery;
     @Option(names = "--sample-every") Integer sampleEvery;
     @Option(names = "--log-every") Integer logEvery;
@@ -174,6 +184,10 @@ public final class TrainCommand implements Callable<Integer> {
         put(o, "classes", classes);
         put(o, "detectionClasses", detectionClasses);
         put(o, "taskChannels", taskChannels);
+        put(o, "detectorWeights", detectorWeights);
+        put(o, "classMap", classMap);
+        put(o, "segmenterWeights", segmenterWeights);
+        put(o, "segmentationLabels", segmentationLabels);
         put(o, "checkpointEvery", checkpointEvery);
         put(o, "sampleEvery", sampleEvery);
         put(o, "logEvery", logEvery);
@@ -339,8 +353,8 @@ public final class TrainCommand implements Callable<Integer> {
                         });
             }
             System.out.println("model saved to " + new RunFolder(runDir).model() + " (" + out.model().card().parameters
-                    + " parameters, width " + out.model().card().width + "); held-out mIoU "
-                    + String.format(Locale.ROOT, "%.4f", (Double) out.evaluation().get("heldout.mIoU")));
+                    + " parameters, width " + out.model().card().width + "); held-out "
+                    + BilevelTrainer.taskScores(out.evaluation()));
         }
         return 0;
     }

@@ -23,6 +23,9 @@ import org.irfuse.nn.model.DetectorModel;
 import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.train.RunFolder;
+import org.irfuse.core.io.AtomicFiles;
+import org.irfuse.nn.model.ModelCard;
+import org.irfuse.nn.pretrained.YoloDetector;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,9 +36,12 @@ import picocli.CommandLine.Option;
  * which are then recorded in the detector's card.
  */
 @Command(name = "train-detector", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a detector (FCOS-style, anchor-free) on fused, infrared or visible images.",
+        description = {"Train a detector on fused, infrared or visible images: the light FCOS-style detector from "
+                + "scratch, or fine-tune pretrained YOLOv5n (--detector yolov5n --init-weights W).",
             "  irfuse train-detector --input fused --ir-dir msrs/ir --vis-dir msrs/vi "
                     + "--labels msrs/det_labels/fusion --run-dir runs/det",
+            "  irfuse train-detector --detector yolov5n --init-weights yolov5n_coco.npz --input fused "
+                    + "--ir-dir msrs/ir --vis-dir msrs/vi --labels msrs/det_labels/fusion --run-dir runs/yolo",
             "  irfuse train-detector --input ir --m3fd M3FD --train-list M3FD/Main/train.txt "
                     + "--eval-list M3FD/Main/test.txt --run-dir runs/det-ir"})
 public final class TrainDetectorCommand implements Callable<Integer> {
@@ -97,6 +103,20 @@ public final class TrainDetectorCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
 
+    @Option(names = "--detector", defaultValue = "fcos", description = "fcos (the light anchor-free detector, from "
+            + "scratch) or yolov5n (fine-tune pretrained weights: --init-weights)")
+    String detector;
+
+    @Option(names = "--init-weights", paramLabel = "FILE", description = "yolov5n: the weights to start from (.npz, "
+            + "e.g. ../shared/models/yolov5n_coco.npz)")
+    Path initWeights;
+
+    @Option(names = "--freeze-backbone", description = "yolov5n: keep layers 0-9 fixed (YOLOv5's --freeze 10)")
+    boolean freezeBackbone;
+
+    @Option(names = "--class-map", description = "yolov5n: detector=dataset classes (default: by name)")
+    String classMap;
+
     @Override
     public Integer call() throws Exception {
         if (threads != null) {
@@ -112,7 +132,22 @@ public final class TrainDetectorCommand implements Callable<Integer> {
         if (train.isEmpty()) {
             throw new UserException("no training pairs" + (trainList == null ? "" : " listed in " + trainList));
         }
+        boolean yolo = switch (detector.strip().toLowerCase(Locale.ROOT)) {
+            case "fcos" -> false;
+            case "yolov5n" -> true;
+            default -> throw new UserException("unknown --detector '" + detector + "' (expected fcos or yolov5n)");
+        };
+        if (yolo && initWeights == null) {
+            throw new UserException("--detector yolov5n needs --init-weights FILE.npz (the pretrained YOLOv5n weights)");
+        }
+        if (!yolo && (initWeights != null || freezeBackbone || classMap != null)) {
+            throw new UserException("--init-weights, --freeze-backbone and --class-map are for --detector yolov5n");
+        }
         DetectorTrainer.Config cfg = new DetectorTrainer.Config();
+        cfg.detector = yolo ? "yolov5n" : "fcos";
+        cfg.initWeights = initWeights == null ? null : initWeights.toString();
+        cfg.freezeBackbone = freezeBackbone;
+        cfg.classMap = classMap;
         cfg.input = kind.id();
         cfg.classes = new ArrayList<>(dataset.classNames());
         cfg.width = width;
@@ -138,6 +173,9 @@ public final class TrainDetectorCommand implements Callable<Integer> {
                 held = kind.prepare(held, fuser);
             }
             RunFolder run = new RunFolder(runDir);
+            if (yolo) {
+                return fineTuneYolo(cfg, train, held, kind, run, compute);
+            }
             DetectorModel model;
             try (Progress bar = Progress.start("detector", steps, "step")) {
                 model = DetectorTrainer.run(cfg, train, run, resume, overwrite, compute, (step, total, values) -> {
@@ -162,6 +200,39 @@ public final class TrainDetectorCommand implements Callable<Integer> {
             }
             System.out.println("detector saved to " + run.model() + " (" + model.card().parameters + " parameters)");
         }
+        return 0;
+    }
+
+    private Integer fineTuneYolo(DetectorTrainer.Config cfg, List<PairSample> train, List<PairSample> held,
+            DetectorInput kind, RunFolder run, Compute compute) throws IOException {
+        DetectorTrainer.YoloRun out;
+        try (Progress bar = Progress.start("yolov5n", steps, "step")) {
+            out = DetectorTrainer.fineTuneYolo(cfg, train, run, resume, overwrite, compute, (step, total, values) -> {
+                bar.stepTo(step);
+                bar.message(String.format(Locale.ROOT, "loss %.4f (box %.4f obj %.4f cls %.4f) lr %.2e",
+                        ((Number) values.get("loss.detection")).doubleValue(),
+                        ((Number) values.get("loss.box")).doubleValue(),
+                        ((Number) values.get("loss.objectness")).doubleValue(),
+                        ((Number) values.get("loss.classification")).doubleValue(),
+                        ((Number) values.get("lr")).doubleValue()));
+            });
+        }
+        if (!held.isEmpty()) {
+            YoloDetector detector = new YoloDetector(out.network(), compute, out.classes(),
+                    YoloDetector.Settings.evaluation());
+            DetectionEvaluator.Result r = DetectorTrainer.evaluate(detector::detect, cfg.classes.size(), held, kind);
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("mAP50", r.map50(true));
+            m.put("mAP50-95", r.map50to95(true));
+            m.put("pairs", (double) held.size());
+            out.card().metrics.put("heldout " + evalList, m);
+            AtomicFiles.writeString(run.model().resolve(ModelCard.FILE_NAME), true, out.card().toJson());
+            System.out.printf(Locale.ROOT, "held-out %d pairs: mAP@0.5 %.4f  mAP@0.5:0.95 %.4f (COCO 101-point, "
+                    + "%d classes with ground truth)%n", held.size(), r.map50(true), r.map50to95(true),
+                    r.classesEvaluated());
+        }
+        System.out.println("YOLOv5n weights saved to " + out.weights() + " (" + out.card().parameters + " values; "
+                + "use them with --detector-weights)");
         return 0;
     }
 

@@ -157,4 +157,57 @@ class PretrainedCommandsTest {
         assertTrue(r.err().contains("--detector fcos needs --model"), r.err());
         assertFalse(Files.exists(tmp.resolve("o/detections.json")));
     }
+
+    @Test
+    void trainDetectorFineTunesYolov5nResumesAndDetectLoadsTheWeights() throws Exception {
+        Path yolo = yolo();
+        copyPairs();
+        Path run = tmp.resolve("run");
+        String[] common = {"train-detector", "--detector", "yolov5n", "--init-weights", yolo.toString(),
+            "--freeze-backbone", "--input", "vis", "--ir-dir", tmp.resolve("ir").toString(), "--vis-dir",
+            tmp.resolve("vi").toString(), "--labels", tmp.resolve("labels").toString(), "--batch", "1", "--crop",
+            "128:160", "--lr", "1e-4", "--checkpoint-every", "1", "--run-dir", run.toString(), "--threads", "1"};
+        CliRun r = CliRun.of(concat(common, "--steps", "2"));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("yolov5n.npz"), r.out());
+        Path weights = run.resolve("model/yolov5n.npz");
+        JsonObject card = JsonParser.parseString(Files.readString(run.resolve("model/model-card.json")))
+                .getAsJsonObject();
+        assertEquals("yolov5n", card.get("architecture").getAsString());
+        assertTrue(card.get("notes").getAsString().contains("BatchNorm frozen"), card.toString());
+        assertTrue(card.get("notes").getAsString().contains("backbone (layers 0-9) frozen"), card.toString());
+        // Same array names as the original; the frozen backbone is bit-identical, the head moved.
+        org.irfuse.core.io.NpzArchive before = org.irfuse.core.io.NpzArchive.read(yolo);
+        org.irfuse.core.io.NpzArchive after = org.irfuse.core.io.NpzArchive.read(weights);
+        assertArrayEquals(before.get("layers.4.m.1.cv2.conv.weight").data(),
+                after.get("layers.4.m.1.cv2.conv.weight").data());
+        // BatchNorm running statistics stay those of the checkpoint, also in trained layers.
+        assertArrayEquals(before.get("layers.17.cv3.bn.running_var").data(),
+                after.get("layers.17.cv3.bn.running_var").data());
+        assertFalse(java.util.Arrays.equals(before.get("layers.24.m.0.bias").data(),
+                after.get("layers.24.m.0.bias").data()), "the head did not move");
+
+        // Resume from the checkpoint of step 2 to step 3 (the last step of a run is always logged).
+        List<String> log2 = Files.readAllLines(run.resolve("log.jsonl"));
+        assertEquals(1, log2.size());
+        assertTrue(log2.get(0).contains("\"step\":2") && log2.get(0).contains("loss.objectness"), log2.get(0));
+        r = CliRun.of(concat(common, "--steps", "3", "--resume"));
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> log3 = Files.readAllLines(run.resolve("log.jsonl"));
+        assertEquals(2, log3.size());
+        assertEquals(log2.get(0), log3.get(0));
+        assertTrue(log3.get(1).contains("\"step\":3"), log3.get(1));
+
+        // The fine-tuned weights load where the pretrained ones do.
+        r = CliRun.of("detect", "--detector-weights", weights.toString(), "--images",
+                tmp.resolve("vi").resolve(IDS.get(0) + ".png").toString(), "-o", tmp.resolve("det").toString(),
+                "--threads", "1");
+        assertEquals(0, r.exitCode(), r.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -175,6 +175,38 @@ public final class NpzArchive {
         return m.group(1);
     }
 
+    /**
+     * Writes float32 arrays as an {@code .npz} (version 1 {@code .npy} entries, stored, as {@code numpy.savez}
+     * writes them), atomically; {@link #read} and NumPy read it back with names and shapes.
+     */
+    public static void write(Path target, boolean overwrite, Map<String, Array> arrays) throws IOException {
+        AtomicFiles.write(target, overwrite, tmp -> {
+            try (java.io.OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(tmp));
+                    java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(os)) {
+                for (Map.Entry<String, Array> e : arrays.entrySet()) {
+                    Array a = e.getValue();
+                    StringBuilder header = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': "
+                            + (a.shape().length == 0 ? "()" : a.shapeString()) + ", }");
+                    // The header (with magic, version and length: 10 bytes) ends with a newline on a multiple of 64.
+                    while ((10 + header.length() + 1) % 64 != 0) {
+                        header.append(' ');
+                    }
+                    header.append('\n');
+                    float[] v = a.data();
+                    ByteBuffer b = ByteBuffer.allocate(10 + header.length() + 4 * v.length)
+                            .order(ByteOrder.LITTLE_ENDIAN);
+                    b.put(MAGIC).put((byte) 1).put((byte) 0);
+                    b.putShort((short) header.length());
+                    b.put(header.toString().getBytes(StandardCharsets.US_ASCII));
+                    b.asFloatBuffer().put(v);
+                    zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                    zip.write(b.array());
+                    zip.closeEntry();
+                }
+            }
+        });
+    }
+
     public Path file() {
         return file;
     }

@@ -30,6 +30,17 @@ import org.irfuse.nn.train.BatchArrays;
 import org.irfuse.nn.train.LearningRateSchedule;
 import org.irfuse.nn.train.RunFolder;
 import org.irfuse.nn.train.TrainingSession;
+import ai.djl.ndarray.NDArray;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.irfuse.core.io.AtomicFiles;
+import org.irfuse.nn.model.ModelCard;
+import org.irfuse.nn.model.ModelFolder;
+import org.irfuse.nn.pretrained.ClassMapping;
+import org.irfuse.nn.pretrained.NpzWeights;
+import org.irfuse.nn.pretrained.YoloLoss;
+import org.irfuse.nn.pretrained.YoloV5n;
+import org.irfuse.nn.task.YoloDetectionTask;
 
 /**
  * Trains a detector on one kind of image ({@link DetectorInput}: fused, infrared or visible) of a box-labelled
@@ -42,6 +53,14 @@ public final class DetectorTrainer {
     /** Options of a detector run (also written to the run's config.json). */
     public static final class Config {
         public String stage = "detector";
+        /** {@code fcos} (the light anchor-free detector, from scratch) or {@code yolov5n} (fine-tuned from weights). */
+        public String detector = "fcos";
+        /** yolov5n: the pretrained weights (.npz) to start from. */
+        public String initWeights;
+        /** yolov5n: keep the backbone (layers 0–9, YOLOv5's {@code --freeze 10}) fixed. */
+        public boolean freezeBackbone;
+        /** yolov5n: detector class → dataset class map (default: by name). */
+        public String classMap;
         public String input = DetectorInput.FUSED.id();
         public List<String> classes = new ArrayList<>(DetectionDataset.MSRS_CLASSES);
         public int width = 16;
@@ -93,9 +112,43 @@ public final class DetectorTrainer {
             params.add(p.getValue());
         }
         Adam adam = new Adam(compute.root(), cfg.weightDecay);
-        Map<String, Block> blocks = Map.of("detector", model.network());
-        Map<String, Optimizer> optimizers = Map.of("detector", adam);
-        long start = session.restore(compute, blocks, optimizers);
+        long start = session.restore(compute, Map.of("detector", model.network()), Map.of("detector", adam));
+        loop(cfg, samples, session, start, params, adam, compute, listener, (image, batch, scope) -> {
+            FcosLoss.Parts parts = task.parts(compute.parameters(), image, batch, scope, true);
+            Map<String, Object> terms = new LinkedHashMap<>();
+            terms.put("loss.detection", parts.total());
+            terms.put("loss.classification", parts.classification());
+            terms.put("loss.box", parts.box());
+            terms.put("loss.centerness", parts.centerness());
+            terms.put("positives", parts.positives());
+            return terms;
+        });
+        model.card().stage = "detector";
+        model.card().trainingSteps = cfg.steps;
+        model.card().trainingData = new ArrayList<>(cfg.data);
+        model.card().command = cfg.command;
+        model.card().date = LocalDate.now().toString();
+        if (cfg.fusionModel != null) {
+            model.card().notes = "trained on images fused by " + cfg.fusionModel;
+        }
+        model.save(run.model(), true);
+        return model;
+    }
+
+    /**
+     * The loss terms of one batch: {@code loss.detection} (the total, an NDArray, first) and any other terms
+     * (NDArrays or numbers), all logged.
+     */
+    @FunctionalInterface
+    interface BatchLoss {
+        Map<String, Object> terms(NDArray image, CropSampler.Batch batch, NDManager scope);
+    }
+
+    /** The training loop every detector shares: per-step batches, Adam on {@code params}, log and checkpoints. */
+    private static void loop(Config cfg, List<PairSample> samples, TrainingSession session, long start,
+            List<Parameter> params, Adam adam, Compute compute, TrainingSession.Listener listener, BatchLoss loss)
+            throws IOException {
+        DetectorInput input = DetectorInput.parse(cfg.input);
         CropSampler sampler = new CropSampler(samples, cfg.minCrop, cfg.maxCrop);
         LearningRateSchedule schedule = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
         long t0 = System.nanoTime();
@@ -109,13 +162,9 @@ public final class DetectorTrainer {
             try (NDManager scope = compute.newStep()) {
                 BatchArrays b = BatchArrays.of(batch, scope, DataType.FLOAT32);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    FcosLoss.Parts parts = task.parts(compute.parameters(), input.image(b), batch, scope, true);
-                    gc.backward(parts.total());
-                    values.put("loss.detection", (double) parts.total().getFloat());
-                    values.put("loss.classification", (double) parts.classification().getFloat());
-                    values.put("loss.box", (double) parts.box().getFloat());
-                    values.put("loss.centerness", (double) parts.centerness().getFloat());
-                    values.put("positives", parts.positives());
+                    Map<String, Object> terms = loss.terms(input.image(b), batch, scope);
+                    gc.backward((NDArray) terms.get("loss.detection"));
+                    terms.forEach((k, v) -> values.put(k, v instanceof NDArray a ? (Object) (double) a.getFloat() : v));
                 }
                 NDList grads = Gradients.takeAndZero(params, scope);
                 double norm = Math.sqrt(Gradients.squaredNorm(grads));
@@ -130,16 +179,103 @@ public final class DetectorTrainer {
             values.put("seconds", (System.nanoTime() - t0) / 1e9);
             session.endStep(step, values, step % cfg.logEvery == 0, cfg.checkpointEvery, listener);
         }
-        model.card().stage = "detector";
-        model.card().trainingSteps = cfg.steps;
-        model.card().trainingData = new ArrayList<>(cfg.data);
-        model.card().command = cfg.command;
-        model.card().date = LocalDate.now().toString();
-        if (cfg.fusionModel != null) {
-            model.card().notes = "trained on images fused by " + cfg.fusionModel;
+    }
+
+    /** The first layer of YOLOv5n's neck: layers below it are the backbone ({@code --freeze 10}). */
+    static final int YOLO_BACKBONE_LAYERS = 10;
+
+    /** A fine-tuned YOLOv5n: the network and the card saved beside its weights. */
+    public record YoloRun(YoloV5n network, ClassMapping classes, ModelCard card, Path weights) {
+    }
+
+    /**
+     * Fine-tunes YOLOv5n from {@code cfg.initWeights} with {@link YoloLoss} (via {@link YoloDetectionTask}) on
+     * {@code samples} (prepared for the input, with boxes), the same loop, checkpoints and resume as the FCOS
+     * detector; BatchNorm stays frozen at the checkpoint's running statistics (batches of a few crops would make
+     * batch statistics noise; γ and β train). With {@code freezeBackbone} layers 0–9 take no gradient. Saves
+     * {@code model/yolov5n.npz} (the original array names: {@code --detector-weights} loads it) and its card.
+     */
+    public static YoloRun fineTuneYolo(Config cfg, List<PairSample> samples, RunFolder run, boolean resume,
+            boolean overwrite, Compute compute, TrainingSession.Listener listener) throws IOException {
+        if (cfg.initWeights == null || cfg.initWeights.isBlank()) {
+            throw new IllegalArgumentException("--detector yolov5n needs --init-weights FILE.npz (the pretrained "
+                    + "YOLOv5n weights)");
         }
-        model.save(run.model(), true);
-        return model;
+        for (PairSample s : samples) {
+            if (!s.hasBoxes()) {
+                throw new IllegalArgumentException(s.name() + ": training a detector needs boxes for every sample");
+            }
+        }
+        TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, cfg.steps, resume, overwrite);
+        YoloV5n net = YoloV5n.load(Path.of(cfg.initWeights), compute.root());
+        ClassMapping classes = ClassMapping.parse(cfg.classMap, ClassMapping.COCO, cfg.classes);
+        YoloDetectionTask task = new YoloDetectionTask(net, classes, YoloDetectionTask.imageSize(cfg.maxCrop),
+                compute);
+        Adam adam = new Adam(compute.root(), cfg.weightDecay);
+        long start = session.restore(compute, Map.of("detector", net), Map.of("detector", adam));
+        List<Parameter> params = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : NpzWeights.parameters(net).entrySet()) {
+            Parameter p = e.getValue();
+            if (!p.requiresGradient()) {
+                continue;
+            }
+            boolean frozen = cfg.freezeBackbone && layerOf(e.getKey()) < YOLO_BACKBONE_LAYERS;
+            // Frozen arrays take no gradient at all, which also saves their share of the backward pass.
+            p.getArray().setRequiresGradient(!frozen);
+            if (!frozen) {
+                params.add(p);
+            }
+        }
+        loop(cfg, samples, session, start, params, adam, compute, listener, (image, batch, scope) -> {
+            YoloLoss.Parts parts = task.parts(compute.parameters(), image, batch, scope, true);
+            Map<String, Object> terms = new LinkedHashMap<>();
+            terms.put("loss.detection", parts.total());
+            terms.put("loss.box", parts.box());
+            terms.put("loss.objectness", parts.objectness());
+            terms.put("loss.classification", parts.classification());
+            terms.put("targets", parts.targets());
+            return terms;
+        });
+        Path weights = run.model().resolve(YOLO_WEIGHTS_FILE);
+        NpzWeights.save(net, weights, true);
+        ModelCard card = new ModelCard();
+        card.architecture = "yolov5n";
+        card.parametersFile = YOLO_WEIGHTS_FILE;
+        card.parameters = ModelFolder.parameterCount(net);
+        card.parametersSha256 = ModelFolder.sha256(Files.readAllBytes(weights));
+        card.stage = "detector";
+        card.classes = new ArrayList<>(cfg.classes);
+        card.input = cfg.input;
+        card.trainingSteps = cfg.steps;
+        card.trainingData = new ArrayList<>(cfg.data);
+        card.command = cfg.command;
+        card.date = LocalDate.now().toString();
+        card.notes = "YOLOv5n fine-tuned from " + cfg.initWeights + " with the YOLOv5 loss (CIoU box, IoU-target "
+                + "objectness, class BCE; hyp.scratch-low gains), Adam; classes " + classes + "; "
+                + (cfg.freezeBackbone ? "backbone (layers 0-9) frozen; " : "all layers trained; ")
+                + "BatchNorm frozen at the pretrained running statistics"
+                + (cfg.fusionModel != null ? "; trained on images fused by " + cfg.fusionModel : "")
+                + ". Load with --detector-weights " + YOLO_WEIGHTS_FILE + ".";
+        AtomicFiles.writeString(run.model().resolve(ModelCard.FILE_NAME), true, card.toJson());
+        return new YoloRun(net, classes, card, weights);
+    }
+
+    /** The weights file of a fine-tuned YOLOv5n in the run's {@code model/} folder. */
+    public static final String YOLO_WEIGHTS_FILE = "yolov5n.npz";
+
+    private static int layerOf(String arrayName) {
+        String[] parts = arrayName.split("\\.");
+        return parts.length > 1 && parts[0].equals("layers") ? Integer.parseInt(parts[1]) : Integer.MAX_VALUE;
+    }
+
+    /** mAP of any detector over whole (prepared) samples against their boxes. */
+    public static DetectionEvaluator.Result evaluate(java.util.function.Function<org.irfuse.core.image.Image,
+            List<Box>> detector, int classes, List<PairSample> samples, DetectorInput input) {
+        DetectionEvaluator eval = new DetectionEvaluator(classes);
+        for (PairSample s : samples) {
+            eval.add(s.name(), s.boxes(), detector.apply(input.image(s)));
+        }
+        return eval.evaluate();
     }
 
     /** The pairs of a detection dataset in memory, each with its boxes (pixel coordinates). */

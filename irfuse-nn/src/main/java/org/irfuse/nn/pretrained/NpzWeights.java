@@ -69,6 +69,21 @@ public final class NpzWeights {
         return new Result(named.size(), values, unused);
     }
 
+    /**
+     * Saves every parameter of {@code block} (running statistics and anchors included) under its checkpoint name
+     * as a float32 {@code .npz}, atomically, so {@link #load} (and {@code --detector-weights}) read it back.
+     */
+    public static void save(PretrainedBlock block, Path file, boolean overwrite) throws IOException {
+        Map<String, NpzArchive.Array> arrays = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : parameters(block).entrySet()) {
+            NDArray a = e.getValue().getArray();
+            float[] data = a.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32 ? a.toFloatArray()
+                    : a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            arrays.put(e.getKey(), new NpzArchive.Array(a.getShape().getShape(), data));
+        }
+        NpzArchive.write(file, overwrite, arrays);
+    }
+
     private static String moreMissing(Map<String, Parameter> named, NpzArchive npz, String first) {
         long n = named.keySet().stream().filter(k -> !npz.contains(k)).count() - 1;
         return n == 0 ? "" : "; " + n + " more arrays missing: is this the right network's weights file?";

@@ -4,7 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import java.util.List;
+import java.util.Map;
 import org.irfuse.core.datasets.CropSampler;
+import org.irfuse.core.datasets.PairSample;
+import org.irfuse.core.image.Image;
 
 /**
  * The lower-level semantic module ω_T of METHOD.md as the bi-level trainer sees it: a network fed with the colour
@@ -26,4 +30,13 @@ public interface SemanticTask {
      * @param scope the step's manager, for target tensors
      */
     NDArray loss(ParameterStore ps, NDArray colour, CropSampler.Batch batch, NDManager scope, boolean training);
+
+    /**
+     * Held-out scores of the task network on whole samples, given each sample's colour fused image (keys
+     * {@code heldout.*}); null when the task leaves scoring to the trainer (the light segmenter and the FCOS
+     * detector, which the trainer scores itself).
+     */
+    default Map<String, Object> score(List<PairSample> samples, List<Image> colour) {
+        return null;
+    }
 }

@@ -43,6 +43,12 @@ import org.irfuse.nn.runtime.Gradients;
 import org.irfuse.nn.task.ColourComposite;
 import org.irfuse.nn.task.SegmentationTask;
 import org.irfuse.nn.task.SemanticTask;
+import org.irfuse.nn.task.MfNetSegmentationTask;
+import org.irfuse.nn.task.YoloDetectionTask;
+import org.irfuse.nn.pretrained.ClassMapping;
+import org.irfuse.nn.pretrained.MfNet;
+import org.irfuse.nn.pretrained.MfNetSegmenter;
+import org.irfuse.nn.pretrained.YoloV5n;
 import org.irfuse.nn.detection.DetectionTask;
 import org.irfuse.nn.detection.Detector;
 import org.irfuse.nn.detection.FcosDecoder;
@@ -82,6 +88,21 @@ public final class BilevelTrainer {
         public int detectionClasses = 3;
         /** First-level width of the segmentation network. */
         public int taskChannels = 16;
+        /**
+         * Pretrained YOLOv5n weights (.npz): with them {@code detection} is YOLOv5n fine-tuned with the YOLOv5 loss
+         * ({@link org.irfuse.nn.task.YoloDetectionTask}); without, the legacy FCOS-style detector from scratch.
+         */
+        public String detectorWeights;
+        /** Detector class → dataset class map for YOLOv5n ({@code person=person,...}; default: by name). */
+        public String classMap;
+        /**
+         * Pretrained MFNet weights (.npz): with them {@code segmentation} is MFNet on (C(Ŷ, V), infrared)
+         * ({@link org.irfuse.nn.task.MfNetSegmentationTask}, 9 MSRS/MFNet classes); without, the legacy light
+         * segmenter from scratch.
+         */
+        public String segmenterWeights;
+        /** MFNet's targets: {@code labels} (the data's) or {@code pseudo} (MFNet's own predictions on the visible image). */
+        public String segmentationLabels = "labels";
         /** Pair folders (ir/, vi/, det_labels/fusion/) given weak labels from their boxes. */
         public List<String> msrsWeak = new ArrayList<>();
         /** MSRS/MFNet-layout segmentation datasets, {@code ROOT} or {@code ROOT:SPLIT} (default split train). */
@@ -131,6 +152,10 @@ public final class BilevelTrainer {
                     "task must be segmentation or detection, got '" + task + "'");
             require(detectionClasses >= 1, "detection-classes must be at least 1");
             require(taskChannels >= 2, "task-channels must be at least 2");
+            require(segmentationLabels.equals("labels") || segmentationLabels.equals("pseudo"),
+                    "segmentation-labels must be labels or pseudo, got '" + segmentationLabels + "'");
+            require(segmenterWeights != null || segmentationLabels.equals("labels"),
+                    "segmentation-labels pseudo needs --segmenter-weights (MFNet makes the pseudo-labels)");
             require(upperShare > 0 && upperShare < 1, "upper-share must be between 0 and 1");
             SettingChecks.positive("lr", lr);
             SettingChecks.positive("lower-lr", lowerLr);
@@ -413,6 +438,11 @@ public final class BilevelTrainer {
         PixelDiscriminator disc = new PixelDiscriminator();
         disc.initialize(compute.root(), DataType.FLOAT32, PixelDiscriminator.initShape());
         SemanticTask task = newTask(cfg, data, compute);
+        if (task instanceof MfNetSegmentationTask && cfg.segmentationLabels.equals("pseudo")) {
+            MfNetSegmenter pseudo = new MfNetSegmenter(((MfNetSegmentationTask) task).network(), compute);
+            data = new Split(MfNetSegmentationTask.pseudoLabelled(data.train(), pseudo),
+                    MfNetSegmentationTask.pseudoLabelled(data.upper(), pseudo));
+        }
         BilevelTrainer trainer = new BilevelTrainer(cfg, model.network(), disc, task, compute, DataType.FLOAT32);
 
         Map<String, Block> blocks = new LinkedHashMap<>();
@@ -483,7 +513,7 @@ public final class BilevelTrainer {
     }
 
     /** The configured lower-level task, checking that the data carries its kind of ground truth. */
-    static SemanticTask newTask(Config cfg, Split data, Compute compute) {
+    static SemanticTask newTask(Config cfg, Split data, Compute compute) throws IOException {
         if (cfg.task.equals("detection")) {
             for (PairSample s : data.train()) {
                 if (!s.hasBoxes()) {
@@ -491,8 +521,19 @@ public final class BilevelTrainer {
                             + "pair (use --synthetic or --msrs-weak; segmentation datasets carry no boxes)");
                 }
             }
+            if (cfg.detectorWeights != null && !cfg.detectorWeights.isBlank()) {
+                YoloV5n yolo = YoloV5n.load(java.nio.file.Path.of(cfg.detectorWeights), compute.root());
+                ClassMapping map = ClassMapping.parse(cfg.classMap, ClassMapping.COCO,
+                        org.irfuse.core.detection.DetectionDataset.MSRS_CLASSES);
+                return new YoloDetectionTask(yolo, map, YoloDetectionTask.imageSize(cfg.maxCrop), compute);
+            }
             return DetectionTask.initialise(cfg.detectionClasses, DETECTOR_WIDTH, DETECTOR_LEVELS, compute,
                     DataType.FLOAT32);
+        }
+        if (cfg.segmenterWeights != null && !cfg.segmenterWeights.isBlank()) {
+            MfNet mfnet = MfNet.load(java.nio.file.Path.of(cfg.segmenterWeights), compute.root());
+            return new MfNetSegmentationTask(mfnet, compute,
+                    cfg.segmentationLabels.equals("pseudo") ? "MFNet pseudo-labels" : "labels");
         }
         return SegmentationTask.initialise(cfg.classes, cfg.taskChannels, compute.root(), DataType.FLOAT32);
     }
@@ -501,12 +542,14 @@ public final class BilevelTrainer {
     static final int DETECTOR_WIDTH = 16;
     static final int DETECTOR_LEVELS = 3;
 
-    static String taskScores(Map<String, Object> evaluation) {
+    /** The held-out task scores of an {@code evaluation.json} map as one line (mAP or mIoU). */
+    public static String taskScores(Map<String, Object> evaluation) {
         if (evaluation.containsKey("heldout.mAP50")) {
             return String.format(Locale.ROOT, "mAP@0.5 %.4f, mAP@0.5:0.95 %.4f (VOC all-point)",
                     (Double) evaluation.get("heldout.mAP50"), (Double) evaluation.get("heldout.mAP50to95"));
         }
-        return String.format(Locale.ROOT, "mIoU %.4f", (Double) evaluation.get("heldout.mIoU"));
+        return String.format(Locale.ROOT, "mIoU %.4f", (Double) evaluation.get("heldout.mIoU"))
+                + (evaluation.containsKey("heldout.labels") ? " against " + evaluation.get("heldout.labels") : "");
     }
 
     /**
@@ -516,6 +559,10 @@ public final class BilevelTrainer {
      * mAP@0.5:0.95 against the samples' boxes.
      */
     public Map<String, Object> evaluate(List<PairSample> samples) {
+        Map<String, Object> scored = scoreWithTask(samples);
+        if (scored != null) {
+            return scored;
+        }
         if (task instanceof DetectionTask detection) {
             return evaluateDetection(samples, detection);
         }
@@ -544,6 +591,31 @@ public final class BilevelTrainer {
         out.put("heldout.mIoU", m.meanIou());
         out.put("heldout.pixelAccuracy", m.pixelAccuracy());
         out.put("heldout.IoU", m.iou());
+        return out;
+    }
+
+    /** Held-out scores of a task that scores itself ({@link SemanticTask#score}), or null. */
+    private Map<String, Object> scoreWithTask(List<PairSample> samples) {
+        Fuser fuser = new Fuser(fusion, compute);
+        List<Image> colour = new ArrayList<>();
+        double fusionLoss = 0;
+        for (PairSample s : samples) {
+            float[] fused = fuser.fuseLuminance(s.ir(), s.y(), s.width(), s.height());
+            try (NDManager scope = compute.newStep()) {
+                Shape shape = new Shape(1, 1, s.height(), s.width());
+                fusionLoss += scalar(FusionLoss.of(scope.create(fused, shape).toType(dataType, false),
+                        scope.create(s.target(), shape).toType(dataType, false)));
+            }
+            colour.add(YCbCr.merge(s.width(), s.height(), fused, s.cb(), s.cr()));
+        }
+        Map<String, Object> scores = task.score(samples, colour);
+        if (scores == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("heldout.images", samples.size());
+        out.put("heldout.loss.fusion", fusionLoss / Math.max(1, samples.size()));
+        out.putAll(scores);
         return out;
     }
 

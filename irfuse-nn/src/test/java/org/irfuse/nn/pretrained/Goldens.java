@@ -3,18 +3,14 @@ package org.irfuse.nn.pretrained;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
-import java.util.stream.LongStream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
+import org.irfuse.core.io.NpzArchive;
 import org.irfuse.core.io.SharedData;
 
 /** Test helpers: the shared weights and golden files (skipping when absent), and a small .npz writer. */
@@ -49,30 +45,10 @@ final class Goldens {
         return worst;
     }
 
-    /** Writes float32 arrays as an .npz (version 1 .npy entries, stored), as numpy.savez does. */
+    /** Writes float32 arrays as an .npz ({@link NpzArchive#write}). */
     static void writeNpz(Path file, Map<String, long[]> shapes, Map<String, float[]> data) throws IOException {
-        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
-            for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-                long[] s = e.getValue();
-                String shape = s.length == 1 ? "(" + s[0] + ",)"
-                        : LongStream.of(s).mapToObj(Long::toString).collect(Collectors.joining(", ", "(", ")"));
-                StringBuilder header = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': "
-                        + shape + ", }");
-                while ((10 + header.length() + 1) % 64 != 0) {
-                    header.append(' ');
-                }
-                header.append('\n');
-                float[] v = data.get(e.getKey());
-                ByteBuffer b = ByteBuffer.allocate(10 + header.length() + 4 * v.length)
-                        .order(ByteOrder.LITTLE_ENDIAN);
-                b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-                b.putShort((short) header.length());
-                b.put(header.toString().getBytes(StandardCharsets.US_ASCII));
-                b.asFloatBuffer().put(v);
-                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
-                zip.write(b.array());
-                zip.closeEntry();
-            }
-        }
+        Map<String, NpzArchive.Array> arrays = new LinkedHashMap<>();
+        shapes.forEach((n, s) -> arrays.put(n, new NpzArchive.Array(s, data.get(n))));
+        NpzArchive.write(file, true, arrays);
     }
 }
