@@ -41,8 +41,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"irfuse " + (v == null ? "dev" : v)};
+            return new String[] {"irfuse " + org.irfuse.core.Version.get()};
         }
     }
 }
