@@ -65,7 +65,8 @@ public final class FuseCommand implements Callable<Integer> {
         String format;
     }
 
-    @Option(names = "--model", paramLabel = "DIR", description = "a saved model folder (default: the shipped model)")
+    @Option(names = "--model", paramLabel = "default|DIR",
+            description = "a saved model folder, or default: the model shipped in the jar (the default)")
     Path model;
 
     @Option(names = "--overwrite", description = "replace existing output files")
@@ -219,7 +220,7 @@ public final class FuseCommand implements Callable<Integer> {
 
     private Fuser fuser(Compute compute) throws IOException {
         Precision p = Precision.resolve(precision, compute.device());
-        FusionModel m = model == null ? FusionModel.loadDefault(compute) : FusionModel.load(model, compute);
+        FusionModel m = FusionModel.resolve(model == null ? null : model.toString(), compute);
         long tileAbove = (long) (tileAboveMegapixels * 1_000_000L);
         return new Fuser(m.network(), compute, p, tileAbove, tile);
     }
