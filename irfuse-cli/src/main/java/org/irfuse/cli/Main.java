@@ -16,6 +16,13 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Inherited by every subcommand, so {@code irfuse fuse --quiet ...} works wherever a bar or status is shown. */
+    @CommandLine.Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "no progress bars or status lines on stderr (warnings and errors are still printed)")
+    void setQuiet(boolean quiet) {
+        Progress.setQuiet(quiet);
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
@@ -28,6 +35,7 @@ public final class Main implements Runnable {
     /** Runs the command line in-process and returns its exit code (tests call this). */
     public static int execute(String... args) {
         CommandLines.set(args);
+        Progress.setQuiet(false);
         CommandLine cl = commandLine();
         return cl.execute(args);
     }
