@@ -29,6 +29,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // java -jar irfuse.jar works without bin/irfuse: offline natives, the same cache (RuntimeDefaults).
+        org.irfuse.nn.runtime.RuntimeDefaults.apply();
         System.exit(execute(args));
     }
 
