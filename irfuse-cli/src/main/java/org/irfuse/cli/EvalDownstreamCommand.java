@@ -157,8 +157,7 @@ public final class EvalDownstreamCommand implements Callable<Integer> {
                 sources.add(ImageSource.folder(e.getKey(), e.getValue()));
             }
             if (fusionModel != null) {
-                FusionModel fm = fusionModel.equals("default") ? TrainDetectorCommand.fusionModel(null, compute)
-                        : FusionModel.load(Path.of(fusionModel), compute);
+                FusionModel fm = FusionModel.resolve(fusionModel, compute);
                 sources.add(ImageSource.fusion("irfuse", new Fuser(fm.network(), compute)));
             }
             DownstreamReport.Collector drawings = report == null ? null

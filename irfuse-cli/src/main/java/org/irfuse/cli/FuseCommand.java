@@ -65,7 +65,8 @@ public final class FuseCommand implements Callable<Integer> {
         String format;
     }
 
-    @Option(names = "--model", paramLabel = "DIR", description = "a saved model folder (default: the shipped model)")
+    @Option(names = "--model", paramLabel = "default|DIR",
+            description = "a saved model folder, or default: the model shipped in the jar (the default)")
     Path model;
 
     @Option(names = "--overwrite", description = "replace existing output files")
@@ -98,6 +99,10 @@ public final class FuseCommand implements Callable<Integer> {
     @Option(names = "--tile", defaultValue = "512", description = "side of a tile in pixels")
     int tile;
 
+    @Option(names = "--json", description = "print one JSON summary on stdout (pairs, done, failed, seconds, "
+            + "pairsPerSecond, outputs, failures); status lines stay on stderr")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         if (skipExisting && overwrite) {
@@ -124,14 +129,16 @@ public final class FuseCommand implements Callable<Integer> {
         if (small != null) {
             System.err.println("irfuse: warning: " + small);
         }
+        long t0 = System.nanoTime();
         try (Compute compute = Compute.open(device); Fuser fuser = fuser(compute)) {
             if (fuser.tiles(vis.width(), vis.height())) {
-                fuser.onTileRow((done, rows) -> System.err.printf("irfuse: %s: tile row %d of %d%n", s.out, done,
+                fuser.onTileRow((done, rows) -> Progress.status("irfuse: %s: tile row %d of %d", s.out, done,
                         rows));
             }
             ImageWriter.write(fuser.fuse(ir, vis), s.out, overwrite);
         }
-        System.err.println("fused " + s.out);
+        Progress.status("fused %s", s.out);
+        printSummary(1, List.of(s.out.toString()), List.of(), (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 
@@ -199,6 +206,14 @@ public final class FuseCommand implements Callable<Integer> {
                     });
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        List<String> outputs = new ArrayList<>();
+        java.util.Set<ImagePair> failed = new java.util.HashSet<>();
+        failures.forEach(x -> failed.add(x.item()));
+        for (ImagePair p : todo) {
+            if (!failed.contains(p)) {
+                outputs.add(f.outDir.resolve(p.name() + "." + ext).toString());
+            }
+        }
         for (String msg : warnings) {
             System.err.println("irfuse: warning: " + msg);
         }
@@ -211,15 +226,50 @@ public final class FuseCommand implements Callable<Integer> {
         }
         int fused = todo.size() - failures.size();
         // Exit 1: some pairs failed (each named above), the others were written.
-        System.err.printf(Locale.ROOT, "fused %d of %d pairs into %s in %.1f s (%.2f pairs/s)%s%n", fused,
+        Progress.status("fused %d of %d pairs into %s in %.1f s (%.2f pairs/s)%s", fused,
                 todo.size(), f.outDir, seconds, fused / seconds,
                 pairing.complete() ? "" : "; unmatched files listed above");
+        List<String[]> failedPairs = new ArrayList<>();
+        for (Pipeline.Failure<ImagePair> failure : failures) {
+            failedPairs.add(new String[] {failure.item().name(), failure.error().getMessage()});
+        }
+        printSummary(todo.size(), outputs, failedPairs, seconds);
         return failures.isEmpty() ? 0 : Errors.PARTIAL_FAILURE;
+    }
+
+    /**
+     * {@code --json}: the run's one machine-readable summary on stdout (status lines stay on stderr), written at the
+     * end so a pipe reads exactly one object.
+     */
+    private void printSummary(int pairs, List<String> outputs, List<String[]> failed, double seconds) {
+        if (!json) {
+            return;
+        }
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.addProperty("irfuseVersion", org.irfuse.core.Version.get());
+        o.addProperty("pairs", pairs);
+        o.addProperty("done", outputs.size());
+        o.addProperty("failed", failed.size());
+        o.addProperty("seconds", Math.round(seconds * 1000) / 1000.0);
+        o.addProperty("pairsPerSecond", seconds > 0 ? Math.round(outputs.size() / seconds * 1000) / 1000.0 : 0);
+        com.google.gson.JsonArray outs = new com.google.gson.JsonArray();
+        outputs.forEach(outs::add);
+        o.add("outputs", outs);
+        com.google.gson.JsonArray fails = new com.google.gson.JsonArray();
+        for (String[] x : failed) {
+            com.google.gson.JsonObject e = new com.google.gson.JsonObject();
+            e.addProperty("pair", x[0]);
+            e.addProperty("error", x[1]);
+            fails.add(e);
+        }
+        o.add("failures", fails);
+        System.out.println(new com.google.gson.GsonBuilder().disableHtmlEscaping().create().toJson(o));
+        System.out.flush();
     }
 
     private Fuser fuser(Compute compute) throws IOException {
         Precision p = Precision.resolve(precision, compute.device());
-        FusionModel m = model == null ? FusionModel.loadDefault(compute) : FusionModel.load(model, compute);
+        FusionModel m = FusionModel.resolve(model == null ? null : model.toString(), compute);
         long tileAbove = (long) (tileAboveMegapixels * 1_000_000L);
         return new Fuser(m.network(), compute, p, tileAbove, tile);
     }

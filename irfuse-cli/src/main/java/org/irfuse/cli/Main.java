@@ -16,18 +16,28 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Inherited by every subcommand, so {@code irfuse fuse --quiet ...} works wherever a bar or status is shown. */
+    @CommandLine.Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "no progress bars or status lines on stderr (warnings and errors are still printed)")
+    void setQuiet(boolean quiet) {
+        Progress.setQuiet(quiet);
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
     }
 
     public static void main(String[] args) {
+        // java -jar irfuse.jar works without bin/irfuse: offline natives, the same cache (RuntimeDefaults).
+        org.irfuse.nn.runtime.RuntimeDefaults.apply();
         System.exit(execute(args));
     }
 
     /** Runs the command line in-process and returns its exit code (tests call this). */
     public static int execute(String... args) {
         CommandLines.set(args);
+        Progress.setQuiet(false);
         CommandLine cl = commandLine();
         return cl.execute(args);
     }
@@ -41,8 +51,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"irfuse " + (v == null ? "dev" : v)};
+            return new String[] {"irfuse " + org.irfuse.core.Version.get()};
         }
     }
 }

@@ -104,6 +104,9 @@ class PretrainedCommandsTest {
         assertTrue(csvText.contains("visible,segmentation,all,mIoU,,\"pseudo-labels MFNet(visible, infrared)\","
                 + String.format(java.util.Locale.ROOT, "%.6f", present / 9.0)), csvText);
         String html = Files.readString(page);
+        // Every report's footer names the irfuse version that wrote it.
+        org.junit.jupiter.api.Assertions.assertTrue(html.contains("<footer class=\"irfuse-version\">Written by irfuse "
+                + org.irfuse.core.Version.get() + "</footer>"), "version footer");
         assertTrue(html.contains("Average precision") && html.contains("ground truth") && html.contains("pseudo"));
         assertEquals(1 + 5, html.split("<figure class=\"cell\">", -1).length - 1, "ground truth + 5 sources");
     }

@@ -29,6 +29,10 @@ class ModelCardTest {
             m.save(md, false);
             FusionModel back = FusionModel.load(md, c);
             assertEquals("nano", back.card().width);
+            // Every card written names the irfuse version that wrote it (the filtered Maven version).
+            assertEquals(org.irfuse.core.Version.get(), back.card().irfuseVersion);
+            assertTrue(Files.readString(md.resolve(ModelCard.FILE_NAME)).contains(
+                    "\"irfuseVersion\": \"" + org.irfuse.core.Version.get() + "\""));
             assertArrayEquals(m.parameterBytes(), back.parameterBytes());
             assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> m.save(md, false));
 

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import org.irfuse.core.Version;
 
 /** The frame of every report page: one file with its CSS and script inline (no network, no CDN). */
 final class HtmlPage {
@@ -29,6 +30,8 @@ final class HtmlPage {
     }
 
     static void close(Writer out) throws IOException {
+        // Every report names the build that wrote it, so numbers can be traced to the code that computed them.
+        out.write("\n<footer class=\"irfuse-version\">Written by irfuse " + esc(Version.get()) + "</footer>\n");
         out.write("\n<div id=\"lightbox\"><img alt=\"\"></div>\n<script>\n");
         // "</script" inside the script would end it early; the resource has none, this keeps it so.
         out.write(JS.replace("</script", "<\\/script"));

@@ -52,6 +52,9 @@ class EvaluationReportTest {
         EvaluationReport.write(table, pairs, dirs, page, false);
 
         String html = Files.readString(page);
+        // Every report's footer names the irfuse version that wrote it.
+        org.junit.jupiter.api.Assertions.assertTrue(html.contains("<footer class=\"irfuse-version\">Written by irfuse "
+                + org.irfuse.core.Version.get() + "</footer>"), "version footer");
         assertFalse(Files.exists(tmp.resolve("out/page_files")), "small reports embed everything");
         assertEquals(List.of("page.html"), list(tmp.resolve("out")), "no temporary files left");
         assertEquals(3, count(html, "<section class=\"pair\""));

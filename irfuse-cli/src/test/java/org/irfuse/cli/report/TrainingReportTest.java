@@ -26,6 +26,9 @@ class TrainingReportTest {
         Path page = tmp.resolve("train.html");
         TrainingReport.write(run, page, false);
         String html = Files.readString(page);
+        // Every report's footer names the irfuse version that wrote it.
+        org.junit.jupiter.api.Assertions.assertTrue(html.contains("<footer class=\"irfuse-version\">Written by irfuse "
+                + org.irfuse.core.Version.get() + "</footer>"), "version footer");
 
         List<String> groups = new ArrayList<>();
         Matcher g = Pattern.compile("data-group=\"([^\"]+)\"").matcher(html);

@@ -42,6 +42,20 @@ public final class ImageReader {
     /** Reads any supported image as 1 or 3 channels in [0,1]. */
     public static Image read(Path file) throws ImageFormatException {
         BufferedImage img = decode(file);
+        try {
+            return fromBufferedImage(img);
+        } catch (IllegalArgumentException e) {
+            throw new ImageFormatException(file, e.getMessage());
+        }
+    }
+
+    /**
+     * Converts a decoded image (gray, RGB, RGBA, palette; 8 or 16 bits) to 1 or 3 channels in [0,1], the one
+     * conversion files and in-memory images share (the Java API fuses {@code BufferedImage}s with it).
+     *
+     * @throws IllegalArgumentException for colour models other than gray, RGB or a palette
+     */
+    public static Image fromBufferedImage(BufferedImage img) {
         Raster raster = img.getRaster();
         ColorModel cm = img.getColorModel();
         int w = raster.getWidth();
@@ -52,12 +66,12 @@ public final class ImageReader {
         int bands = raster.getNumBands();
         int colourBands = cm.getNumColorComponents();
         if (colourBands != 1 && colourBands != 3) {
-            throw new ImageFormatException(file, "unsupported colour model with " + colourBands
+            throw new IllegalArgumentException("unsupported colour model with " + colourBands
                     + " colour components (only gray and RGB images are supported)");
         }
         int channels = colourBands == 1 ? 1 : 3;
         if (bands < channels) {
-            throw new ImageFormatException(file, "raster has " + bands + " bands for " + channels + " channels");
+            throw new IllegalArgumentException("raster has " + bands + " bands for " + channels + " channels");
         }
         int n = w * h;
         float[] out = new float[channels * n];

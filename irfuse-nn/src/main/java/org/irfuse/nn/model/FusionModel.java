@@ -47,8 +47,37 @@ public final class FusionModel {
         return ModelFolder.parameterCount(net);
     }
 
-    /** Loads a model folder (or a card file inside one), checking the card against the parameters. */
+    /**
+     * The name that means the shipped model wherever a fusion model folder is taken ({@code --model default},
+     * {@code --init-model default}, {@code --fusion-model default}); a folder really called {@code default} is
+     * reached as {@code ./default}.
+     */
+    public static final String DEFAULT_NAME = "default";
+
+    /** True when {@code location} is the word {@link #DEFAULT_NAME} (and not, e.g., {@code ./default}). */
+    public static boolean isDefault(Path location) {
+        return location != null && location.toString().equals(DEFAULT_NAME);
+    }
+
+    /**
+     * The one resolver of a fusion model argument: null or {@code "default"} is the shipped model, anything else a
+     * model folder (or a card file inside one).
+     */
+    public static FusionModel resolve(String nameOrFolder, Compute compute) throws IOException {
+        if (nameOrFolder == null || nameOrFolder.isBlank()) {
+            return loadDefault(compute);
+        }
+        return load(Path.of(nameOrFolder), compute);
+    }
+
+    /**
+     * Loads a model folder (or a card file inside one), checking the card against the parameters; the path
+     * {@code default} is the shipped model ({@link #DEFAULT_NAME}).
+     */
     public static FusionModel load(Path location, Compute compute) throws IOException {
+        if (isDefault(location)) {
+            return loadDefault(compute);
+        }
         ModelFolder.CardFile c = ModelFolder.readCard(location, "model");
         return fromBytes(ModelFolder.readParameters(c, "fusion.params"), c.card(), c.file().toString(), compute);
     }
@@ -64,7 +93,7 @@ public final class FusionModel {
         try (InputStream in = FusionModel.class.getResourceAsStream(DEFAULT_RESOURCE + name)) {
             if (in == null) {
                 throw new IOException("the default model is missing from this build (" + DEFAULT_RESOURCE + name
-                        + "); pass --model DIR");
+                        + "); pass a model folder instead of 'default'");
             }
             return in.readAllBytes();
         }

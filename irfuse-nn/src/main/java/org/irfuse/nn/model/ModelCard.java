@@ -19,6 +19,8 @@ public final class ModelCard {
 
     public String format = FORMAT;
     public String architecture = "bdl-fusion";
+    /** The irfuse version that wrote the card (set on every save; null in cards written before 0.1.0). */
+    public String irfuseVersion;
     public String width;
     public long parameters;
     public String parametersFile = "fusion.params";

@@ -131,6 +131,7 @@ public final class ModelFolder {
         byte[] params = parameterBytes(net);
         card.parameters = parameterCount(net);
         card.parametersSha256 = sha256(params);
+        card.irfuseVersion = org.irfuse.core.Version.get();
         Files.createDirectories(dir);
         AtomicFiles.writeBytes(dir.resolve(card.parametersFile), true, params);
         AtomicFiles.writeString(cardFile, true, card.toJson());

@@ -31,12 +31,14 @@ public final class Compute implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown choice, or {@code gpu} when the engine sees no GPU
      */
     public static Compute open(String deviceChoice) {
+        RuntimeDefaults.apply();
         cleanNativeCacheOnce();
         return new Compute(resolve(deviceChoice));
     }
 
     /** A CPU context (tests, tools). */
     public static Compute cpu() {
+        RuntimeDefaults.apply();
         cleanNativeCacheOnce();
         return new Compute(Device.cpu());
     }
