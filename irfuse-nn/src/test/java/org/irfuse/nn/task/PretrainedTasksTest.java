@@ -8,11 +8,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.irfuse.core.datasets.PairDataset;
@@ -20,6 +18,7 @@ import org.irfuse.core.datasets.PairSample;
 import org.irfuse.core.io.SharedData;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.train.BilevelTrainer;
+import org.irfuse.nn.train.BilevelTrainerTest;
 import org.irfuse.nn.train.RunFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,14 +56,6 @@ class PretrainedTasksTest {
         return cfg;
     }
 
-    static List<JsonObject> log(Path run) throws IOException {
-        List<JsonObject> out = new ArrayList<>();
-        for (String line : Files.readAllLines(run.resolve("log.jsonl"))) {
-            out.add(JsonParser.parseString(line).getAsJsonObject());
-        }
-        return out;
-    }
-
     @Test
     void paddingKeepsTheImageAtTheTopLeftAndFillsTheRest() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -87,7 +78,7 @@ class PretrainedTasksTest {
         try (Compute compute = Compute.cpu()) {
             BilevelTrainer.Outcome out = BilevelTrainer.run(cfg, split, null, new RunFolder(dir), false, false,
                     compute, null);
-            List<JsonObject> rows = log(dir);
+            List<JsonObject> rows = BilevelTrainerTest.log(dir);
             assertEquals(4, rows.size());
             for (JsonObject r : rows) {
                 assertTrue(Double.isFinite(r.get("loss.T").getAsDouble()) && r.get("loss.T").getAsDouble() > 0);
@@ -112,7 +103,7 @@ class PretrainedTasksTest {
         try (Compute compute = Compute.cpu()) {
             BilevelTrainer.Outcome out = BilevelTrainer.run(cfg, split, null, new RunFolder(dir), false, false,
                     compute, null);
-            List<JsonObject> rows = log(dir);
+            List<JsonObject> rows = BilevelTrainerTest.log(dir);
             assertEquals(2, rows.size());
             assertTrue(Double.isFinite(rows.get(0).get("loss.T").getAsDouble()));
             assertTrue(rows.get(1).get("gradnorm.T").getAsDouble() > 0, "no hypergradient through MFNet");

@@ -19,7 +19,7 @@ import org.irfuse.nn.runtime.Compute;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BilevelTrainerTest {
+public class BilevelTrainerTest {
     static final List<PairSample> SCENES = PairDataset.synthetic(8, 128, 96, 5);
 
     static BilevelTrainer.Config tiny(int steps) {
@@ -41,7 +41,8 @@ class BilevelTrainerTest {
         return cfg;
     }
 
-    static List<JsonObject> log(Path run) throws IOException {
+    /** The rows of a run's log.jsonl (also read by the pretrained-task tests). */
+    public static List<JsonObject> log(Path run) throws IOException {
         List<JsonObject> out = new ArrayList<>();
         for (String line : Files.readAllLines(run.resolve("log.jsonl"))) {
             out.add(JsonParser.parseString(line).getAsJsonObject());
