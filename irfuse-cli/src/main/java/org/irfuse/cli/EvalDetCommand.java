@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -170,22 +169,11 @@ public final class EvalDetCommand implements Callable<Integer> {
 
     /** {@code msrs}, {@code m3fd}, a classes.txt file, or comma-separated names. */
     static List<String> classList(String spec) throws IOException {
-        String s = spec.trim();
-        if (s.equalsIgnoreCase("msrs")) {
-            return DetectionDataset.MSRS_CLASSES;
+        try {
+            return DetectionDataset.classes(spec);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
         }
-        if (s.equalsIgnoreCase("m3fd")) {
-            return VocAnnotations.M3FD_CLASSES;
-        }
-        Path file = Path.of(s);
-        if (Files.isRegularFile(file)) {
-            return YoloLabels.readClassNames(file);
-        }
-        if (!s.contains(",")) {
-            throw new UserException("--classes '" + spec + "': not msrs, m3fd, an existing classes file, or a "
-                    + "comma-separated list");
-        }
-        return Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
     private static int[] imageSize(Map<String, Path> images, String id, Path labelFile) throws IOException {

@@ -169,16 +169,8 @@ public final class EvalDownstreamCommand implements Callable<Integer> {
             }
             DownstreamResults.References refs = new DownstreamResults.References(labels.toString(),
                     segLabels == null ? "" : segLabels.toString());
-            Map<String, Object> set = new LinkedHashMap<>();
-            set.put("detector", "yolov5n");
-            set.put("detector_weights", detectorWeights.toString());
-            set.put("segmenter_weights", segmenterWeights == null ? "none" : segmenterWeights.toString());
-            set.put("class_map", mapping.toString());
-            set.put("padding", settings.padding().id() + " to a multiple of 32, gray 114/255");
-            set.put("score_threshold", scoreThreshold);
-            set.put("nms_iou", nmsIou);
-            set.put("max_per_class", maxPerClass);
-            set.put("ap", "VOC all-point (primary) and COCO 101-point; mAP over classes with boxes");
+            Map<String, Object> set = DownstreamResults.settings(detectorWeights.toString(),
+                    segmenterWeights == null ? null : segmenterWeights.toString(), mapping, settings);
             AtomicFiles.writeString(out, overwrite, DownstreamResults.csv(scores, classNames, refs));
             AtomicFiles.writeString(summary, overwrite, DownstreamResults.json(scores, classNames, refs,
                     samples.size(), set));

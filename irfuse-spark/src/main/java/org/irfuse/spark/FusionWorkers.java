@@ -54,15 +54,25 @@ final class FusionWorkers {
     static synchronized FusionWorkers get(Key key, int threads) throws IOException {
         FusionWorkers w = LOADED.get(key);
         if (w == null) {
-            if (LOADED.isEmpty()) {
-                // Before the engine loads: later calls cannot change libtorch's process-wide pool.
-                System.setProperty("ai.djl.offline", "true");
-                Compute.configureThreads(threads);
-            }
+            configureEngine(threads);
             w = new FusionWorkers(key);
             LOADED.put(key, w);
         }
         return w;
+    }
+
+    private static boolean engineConfigured;
+
+    /**
+     * Before this JVM's first model loads (fusion or judges), once: offline natives and libtorch's thread count,
+     * which is process-wide and cannot change after the engine loads.
+     */
+    static synchronized void configureEngine(int threads) {
+        if (!engineConfigured) {
+            System.setProperty("ai.djl.offline", "true");
+            Compute.configureThreads(threads);
+            engineConfigured = true;
+        }
     }
 
     Precision precision() {

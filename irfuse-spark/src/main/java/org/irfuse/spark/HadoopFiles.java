@@ -55,6 +55,12 @@ public final class HadoopFiles implements Serializable {
         return p.getFileSystem(conf).makeQualified(p).toString();
     }
 
+    public boolean isDirectory(String uri) throws IOException {
+        Path p = new Path(uri);
+        FileSystem fs = fs(p);
+        return fs.exists(p) && fs.getFileStatus(p).isDirectory();
+    }
+
     public boolean exists(String uri) throws IOException {
         Path p = new Path(uri);
         return fs(p).exists(p);
@@ -68,16 +74,33 @@ public final class HadoopFiles implements Serializable {
      * @param infrared reduce to one channel as {@link ImageReader#readInfrared} does
      */
     public Image readImage(String uri, boolean infrared) throws IOException {
-        Path p = new Path(uri);
-        if ("file".equals(p.toUri().getScheme())) {
-            java.nio.file.Path local = java.nio.file.Path.of(p.toUri());
-            return infrared ? ImageReader.readInfrared(local) : ImageReader.read(local);
-        }
-        return readThroughCopy(uri, infrared);
+        return readLocally(uri, local -> infrared ? ImageReader.readInfrared(local) : ImageReader.read(local));
     }
 
     /** The non-{@code file:} branch of {@link #readImage} (package-private so a test can run it on any URI). */
     Image readThroughCopy(String uri, boolean infrared) throws IOException {
+        return throughCopy(uri, local -> infrared ? ImageReader.readInfrared(local) : ImageReader.read(local));
+    }
+
+    /** A reader of local files (the project's readers work on {@link java.nio.file.Path}s). */
+    @FunctionalInterface
+    public interface LocalReader<T> {
+        T read(java.nio.file.Path local) throws IOException;
+    }
+
+    /**
+     * Applies a reader of local files to {@code uri}: a {@code file:} URI directly, any other file system through
+     * a local temporary copy, with the URI, not the copy, named in any error.
+     */
+    public <T> T readLocally(String uri, LocalReader<T> reader) throws IOException {
+        Path p = new Path(uri);
+        if ("file".equals(p.toUri().getScheme())) {
+            return reader.read(java.nio.file.Path.of(p.toUri()));
+        }
+        return throughCopy(uri, reader);
+    }
+
+    private <T> T throughCopy(String uri, LocalReader<T> reader) throws IOException {
         Path p = new Path(uri);
         FileSystem fs = fs(p);
         String name = p.getName();
@@ -88,12 +111,25 @@ public final class HadoopFiles implements Serializable {
             } catch (FileNotFoundException e) {
                 throw new IOException(uri + ": file not found", e);
             }
-            return infrared ? ImageReader.readInfrared(tmp) : ImageReader.read(tmp);
+            return reader.read(tmp);
         } catch (ImageFormatException e) {
             throw new IOException(e.getMessage().replace(tmp.toString(), uri), e);
+        } catch (IOException e) {
+            String m = e.getMessage();
+            throw m != null && m.contains(tmp.toString()) ? new IOException(m.replace(tmp.toString(), uri), e) : e;
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** A text file (UTF-8), e.g. a label file. */
+    public String readString(String uri) throws IOException {
+        return readLocally(uri, local -> {
+            if (!Files.isRegularFile(local)) {
+                throw new IOException(uri + ": file not found");
+            }
+            return Files.readString(local, java.nio.charset.StandardCharsets.UTF_8);
+        });
     }
 
     /**

@@ -13,9 +13,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import ai.djl.Device;
 import org.apache.spark.sql.SparkSession;
+import org.irfuse.core.detection.DetectionDataset;
 import org.irfuse.core.metrics.EvaluationCsv;
 import org.irfuse.core.metrics.MetricRow;
 import org.irfuse.core.metrics.MetricTable;
+import org.irfuse.nn.downstream.DownstreamResults;
+import org.irfuse.nn.pretrained.ClassMapping;
+import org.irfuse.nn.pretrained.Padding;
+import org.irfuse.nn.pretrained.YoloDetector;
 import org.irfuse.nn.runtime.Precision;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -30,7 +35,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "irfuse spark", mixinStandardHelpOptions = true,
         description = "Fusion and metrics partitioned over pairs on Apache Spark (docs/spark.md).",
-        subcommands = {SparkMain.Fuse.class, SparkMain.Eval.class, CommandLine.HelpCommand.class})
+        subcommands = {SparkMain.Fuse.class, SparkMain.Eval.class, SparkMain.Downstream.class,
+            CommandLine.HelpCommand.class})
 public final class SparkMain implements Runnable {
     /** Exit code when some pairs failed (listed, the others done), as irfuse fuse (docs/reliability.md). */
     static final int SOME_FAILED = 1;
@@ -76,7 +82,21 @@ public final class SparkMain implements Runnable {
         @Option(names = "--overwrite", description = "replace existing outputs")
         boolean overwrite;
 
+        /** Whether this command made its session (and so stops it); false when it joined a running one. */
+        private boolean ownSession;
+
+        /**
+         * The running session when there is one (a program or test that calls {@link #execute} with its own
+         * session keeps it, and {@code --master} is then ignored), else a new one that {@link #finish} stops.
+         */
         SparkSession session(String job) {
+            scala.Option<SparkSession> running = SparkSession.getActiveSession().isDefined()
+                    ? SparkSession.getActiveSession() : SparkSession.getDefaultSession();
+            if (running.isDefined() && !running.get().sparkContext().isStopped()) {
+                ownSession = false;
+                return running.get();
+            }
+            ownSession = true;
             SparkSession.Builder b = SparkSession.builder().appName("irfuse " + job);
             if (master != null) {
                 b.master(master);
@@ -86,6 +106,12 @@ public final class SparkMain implements Runnable {
             SparkSession spark = b.getOrCreate();
             spark.sparkContext().setLogLevel("WARN");
             return spark;
+        }
+
+        void finish(SparkSession spark) {
+            if (ownSession) {
+                spark.stop();
+            }
         }
 
         int partitions(SparkSession spark) {
@@ -203,7 +229,7 @@ public final class SparkMain implements Runnable {
                 ResultTables.writePairs(spark, files, resultsDir, "fuse-results", rows);
                 return report(err, "fused", rows, seconds, spark, threads, resultsDir + "/fuse-results.csv");
             } finally {
-                spark.stop();
+                finish(spark);
             }
         }
     }
@@ -235,17 +261,7 @@ public final class SparkMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Map<String, String> methods = new LinkedHashMap<>();
-            for (String s : fusedDirs) {
-                int eq = s.indexOf('=');
-                if (eq <= 0 || eq == s.length() - 1) {
-                    throw new IllegalArgumentException("--fused-dir expects NAME=DIR, got '" + s + "'");
-                }
-                if (methods.put(s.substring(0, eq).strip(), s.substring(eq + 1)) != null) {
-                    throw new IllegalArgumentException("--fused-dir: method name '" + s.substring(0, eq).strip()
-                            + "' given twice");
-                }
-            }
+            Map<String, String> methods = methods(fusedDirs);
             if (!out.toLowerCase(Locale.ROOT).endsWith(".csv")) {
                 throw new IllegalArgumentException("--out must end in .csv, got " + out);
             }
@@ -275,9 +291,149 @@ public final class SparkMain implements Runnable {
                 }
                 return report(System.err, "evaluated", r.pairs(), seconds, spark, 0, stem + "-pairs.csv");
             } finally {
-                spark.stop();
+                finish(spark);
             }
         }
+    }
+
+    @Command(name = "downstream", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Downstream score on Spark, as irfuse eval downstream: the frozen YOLOv5n (and MFNet) judge "
+                    + "infrared, visible, mean/max baselines and each fused method on the executors; AP on the driver.",
+                "  irfuse spark downstream --ir-dir msrs/ir --vis-dir msrs/vi --labels msrs/det_labels/fusion \\",
+                "      --detector-weights yolov5n_coco.npz --fused-dir Ours=OUT --out downstream.csv"})
+    static final class Downstream extends Common implements Callable<Integer> {
+        @Option(names = "--ir-dir", required = true, paramLabel = "DIR") String irDir;
+        @Option(names = "--vis-dir", required = true, paramLabel = "DIR") String visDir;
+
+        @Option(names = "--labels", required = true, paramLabel = "DIR",
+                description = "YOLO box labels <id>.txt (cls cx cy w h, normalised), one per pair")
+        String labels;
+
+        @Option(names = "--classes", defaultValue = "msrs", paramLabel = "SET",
+                description = "dataset classes: msrs (person, bicycle, car), m3fd, a classes.txt, or a comma list")
+        String classes;
+
+        @Option(names = "--class-map", paramLabel = "COCO=CLASS,...",
+                description = "COCO classes counted as dataset classes (default: same names)")
+        String classMap;
+
+        @Option(names = "--detector-weights", required = true, paramLabel = "FILE",
+                description = "YOLOv5n weights .npz, readable at this path on every executor")
+        String detectorWeights;
+
+        @Option(names = "--segmenter-weights", paramLabel = "FILE",
+                description = "MFNet weights .npz (on every executor): also score segmentation (mIoU)")
+        String segmenterWeights;
+
+        @Option(names = "--seg-labels", paramLabel = "DIR",
+                description = "9-class label PNGs <id>.png (default: pseudo-labels MFNet(visible, infrared))")
+        String segLabels;
+
+        @Option(names = "--fused-dir", paramLabel = "NAME=DIR", description = "a method's fused images (repeatable)")
+        List<String> fusedDirs = new ArrayList<>();
+
+        @Option(names = "--pad", defaultValue = "bottom-right", paramLabel = "WHERE",
+                description = "padding to a multiple of 32 (gray 114): bottom-right (default) or center")
+        String pad;
+
+        @Option(names = "--score-threshold", defaultValue = "0.001") double scoreThreshold;
+        @Option(names = "--nms-iou", defaultValue = "0.45") double nmsIou;
+        @Option(names = "--max-per-class", defaultValue = "300") int maxPerClass;
+
+        @Option(names = "--out", defaultValue = "downstream.csv", paramLabel = "FILE",
+                description = "long-form CSV (irfuse eval downstream's); beside it NAME.json (summary) and "
+                        + "NAME-pairs.csv/.parquet (per-pair status)")
+        String out;
+
+        @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+
+        @Option(names = "--precision", defaultValue = "fp32",
+                description = "fp32 (default), bf16 or auto for the judges (as irfuse eval downstream)")
+        String precision;
+
+        @Option(names = "--threads-per-task", paramLabel = "N",
+                description = "libtorch threads per task (default as spark fuse)")
+        Integer threadsPerTask;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> methods = methods(fusedDirs);
+            if (!out.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+                throw new IllegalArgumentException("--out must end in .csv, got " + out);
+            }
+            if (segLabels != null && segmenterWeights == null) {
+                throw new IllegalArgumentException("--seg-labels needs --segmenter-weights");
+            }
+            List<String> classNames = DetectionDataset.classes(classes);
+            // Refused here, once, rather than on every executor.
+            ClassMapping mapping = ClassMapping.parse(classMap, ClassMapping.COCO, classNames);
+            YoloDetector.Settings settings = new YoloDetector.Settings(scoreThreshold, nmsIou, maxPerClass,
+                    Padding.parse(pad));
+            Precision.resolve(precision, Device.cpu());
+            SparkSession spark = session("downstream");
+            try {
+                HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+                String csv = files.qualify(out);
+                String stem = csv.substring(0, csv.length() - 4);
+                for (String f : List.of(csv, stem + ".json")) {
+                    if (!overwrite && files.exists(f)) {
+                        throw new IOException(f + ": exists; pass --overwrite to replace it");
+                    }
+                }
+                List<DownstreamJob.Sample> samples = DownstreamJob.samples(files, irDir, visDir, labels, segLabels,
+                        methods);
+                int threads = threadsPerTask != null ? threadsPerTask : threadsPerTask(spark);
+                JudgeWorkers.Key key = new JudgeWorkers.Key(detectorWeights, segmenterWeights, device, precision,
+                        classNames, classMap, scoreThreshold, nmsIou, maxPerClass, pad);
+                long t0 = System.nanoTime();
+                DownstreamJob.Result r = DownstreamJob.run(spark, files, samples, List.copyOf(methods.keySet()), key,
+                        threads, partitions(spark));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                String dir = stem.substring(0, stem.lastIndexOf('/'));
+                String base = stem.substring(stem.lastIndexOf('/') + 1);
+                ResultTables.writePairs(spark, files, dir, base + "-pairs", r.pairs());
+                if (r.scores() != null) {
+                    // The CLI's files: the same references and settings, as the user wrote the paths.
+                    DownstreamResults.References refs = new DownstreamResults.References(asGiven(labels),
+                            segLabels == null ? "" : asGiven(segLabels));
+                    Map<String, Object> set = DownstreamResults.settings(asGiven(detectorWeights),
+                            segmenterWeights == null ? null : asGiven(segmenterWeights), mapping, settings);
+                    files.writeAtomically(csv, DownstreamResults.csv(r.scores(), classNames, refs)
+                            .getBytes(StandardCharsets.UTF_8), true);
+                    files.writeAtomically(stem + ".json", DownstreamResults.json(r.scores(), classNames, refs,
+                            samples.size(), set).getBytes(StandardCharsets.UTF_8), true);
+                    System.out.print(DownstreamResults.table(r.scores(), classNames));
+                    System.out.println("wrote " + csv + " and " + stem + ".json");
+                } else {
+                    System.err.println("irfuse spark: scores not written: mAP over part of the set would be another "
+                            + "number; fix the failed pairs and rerun");
+                }
+                return report(System.err, "judged", r.pairs(), seconds, spark, threads, stem + "-pairs.csv");
+            } finally {
+                finish(spark);
+            }
+        }
+    }
+
+    /** A path as {@code irfuse} prints it (a local path normalised as {@link java.nio.file.Path} does; URIs as given). */
+    static String asGiven(String p) {
+        return p.contains(":") ? p : java.nio.file.Path.of(p).toString();
+    }
+
+    /** {@code NAME=DIR} options in order, refusing a malformed one or a name given twice. */
+    static Map<String, String> methods(List<String> fusedDirs) {
+        Map<String, String> methods = new LinkedHashMap<>();
+        for (String s : fusedDirs) {
+            int eq = s.indexOf('=');
+            if (eq <= 0 || eq == s.length() - 1) {
+                throw new IllegalArgumentException("--fused-dir expects NAME=DIR, got '" + s + "'");
+            }
+            if (methods.put(s.substring(0, eq).strip(), s.substring(eq + 1)) != null) {
+                throw new IllegalArgumentException("--fused-dir: method name '" + s.substring(0, eq).strip()
+                        + "' given twice");
+            }
+        }
+        return methods;
     }
 
     /** One summary line, the failures (first 20), and the exit code: {@link #SOME_FAILED} when any failed. */

@@ -19,6 +19,8 @@ import org.irfuse.core.io.SharedData;
 import org.irfuse.core.metrics.EvaluationCsv;
 import org.irfuse.core.metrics.MetricRow;
 import org.irfuse.core.metrics.Profile;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -42,6 +44,14 @@ class SparkJobsTest {
     static Path cliOut;
     static Path sparkOut;
     static boolean haveData;
+    static SparkSession spark;
+
+    @AfterAll
+    static void tearDown() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -55,6 +65,8 @@ class SparkJobsTest {
         System.setProperty("spark.ui.enabled", "false");
         System.setProperty("spark.driver.host", "localhost");
         System.setProperty("spark.driver.bindAddress", "127.0.0.1");
+        // One session for every test: the commands join a running session instead of starting their own.
+        spark = SparkSession.builder().master("local[2]").appName("SparkJobsTest").getOrCreate();
         Path msrs = data.get().resolve("msrs");
         good = dir.resolve("good");
         all = dir.resolve("all");
@@ -156,5 +168,57 @@ class SparkJobsTest {
         Map<String, String[]> pairs = resultRows(dir.resolve("spark-eval-pairs.csv"));
         NAMES.forEach(n -> assertEquals("ok", pairs.get(n)[4], n));
         assertTrue(Files.isDirectory(dir.resolve("spark-eval.parquet")));
+    }
+
+    @Test
+    @Order(4)
+    void downstreamEqualsTheCli() throws Exception {
+        assumeTrue(haveData, "../shared/data/msrs is absent");
+        Optional<Path> weights = SharedData.model("yolov5n_coco.npz");
+        assumeTrue(weights.isPresent(), SharedData.missingModelMessage("yolov5n_coco.npz"));
+        Path labels = dir.resolve("labels");
+        Files.createDirectories(labels);
+        for (String n : NAMES) {
+            Files.copy(SharedData.data().get().resolve("msrs/det_labels/fusion/" + n + ".txt"),
+                    labels.resolve(n + ".txt"));
+        }
+        String[] common = {"--ir-dir", good.resolve("ir").toString(), "--vis-dir", good.resolve("vi").toString(),
+            "--labels", labels.toString(), "--detector-weights", weights.get().toString(), "--fused-dir",
+            "Ours=" + cliOut};
+        Path cliCsv = dir.resolve("cli-ds.csv");
+        Path sparkCsv = dir.resolve("spark-ds.csv");
+        List<String> cli = new java.util.ArrayList<>(List.of("eval", "downstream"));
+        cli.addAll(List.of(common));
+        cli.addAll(List.of("--out", cliCsv.toString(), "--threads", "1"));
+        assertEquals(0, Main.execute(cli.toArray(String[]::new)));
+        List<String> job = new java.util.ArrayList<>(List.of("downstream"));
+        job.addAll(List.of(common));
+        job.addAll(List.of("--out", sparkCsv.toString(), "--master", "local[2]"));
+        assertEquals(0, SparkMain.execute(job.toArray(String[]::new)));
+        String csv = Files.readString(cliCsv);
+        // 5 sources (infrared, visible, mean, max, Ours) × 2 interpolations × (2 mAP rows + 2 per labelled class).
+        assertTrue(csv.lines().filter(l -> l.startsWith("Ours,detection,all,mAP50,voc,")).count() == 1, csv);
+        assertEquals(csv, Files.readString(sparkCsv), "the same CSV, byte for byte");
+        assertEquals(Files.readString(dir.resolve("cli-ds.json")), Files.readString(dir.resolve("spark-ds.json")),
+                "the same JSON summary");
+        Map<String, String[]> pairs = resultRows(dir.resolve("spark-ds-pairs.csv"));
+        NAMES.forEach(n -> assertEquals("ok", pairs.get(n)[4], n));
+
+        // A corrupt fused image: a failed row naming it, exit 1, and no scores over part of the set.
+        Path broken = dir.resolve("broken");
+        Files.createDirectories(broken);
+        for (String n : NAMES) {
+            Files.copy(cliOut.resolve(n + ".png"), broken.resolve(n + ".png"));
+        }
+        byte[] png = Files.readAllBytes(broken.resolve("00003N.png"));
+        Files.write(broken.resolve("00003N.png"), java.util.Arrays.copyOf(png, png.length / 3));
+        Path brokenCsv = dir.resolve("broken-ds.csv");
+        assertEquals(SparkMain.SOME_FAILED, SparkMain.execute("downstream", "--ir-dir", good.resolve("ir").toString(),
+                "--vis-dir", good.resolve("vi").toString(), "--labels", labels.toString(), "--detector-weights",
+                weights.get().toString(), "--fused-dir", "Ours=" + broken, "--out", brokenCsv.toString()));
+        assertFalse(Files.exists(brokenCsv), "no scores when a pair failed");
+        String[] bad = resultRows(dir.resolve("broken-ds-pairs.csv")).get("00003N");
+        assertEquals("failed", bad[4]);
+        assertTrue(bad[5].contains("00003N.png") && bad[5].contains("corrupt"), bad[5]);
     }
 }

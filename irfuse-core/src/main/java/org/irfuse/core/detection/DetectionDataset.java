@@ -38,6 +38,30 @@ public final class DetectionDataset {
     /** MSRS detection classes (../shared/data/msrs/det_labels/classes.txt). */
     public static final List<String> MSRS_CLASSES = List.of("person", "bicycle", "car");
 
+    /**
+     * The class list a user names: {@code msrs}, {@code m3fd}, a classes file (one name a line) or a comma list.
+     *
+     * @throws IllegalArgumentException when the spec is none of these
+     */
+    public static List<String> classes(String spec) throws IOException {
+        String s = spec.trim();
+        if (s.equalsIgnoreCase("msrs")) {
+            return MSRS_CLASSES;
+        }
+        if (s.equalsIgnoreCase("m3fd")) {
+            return VocAnnotations.M3FD_CLASSES;
+        }
+        Path file = Path.of(s);
+        if (Files.isRegularFile(file)) {
+            return YoloLabels.readClassNames(file);
+        }
+        if (!s.contains(",")) {
+            throw new IllegalArgumentException("--classes '" + spec + "': not msrs, m3fd, an existing classes "
+                    + "file, or a comma-separated list");
+        }
+        return java.util.Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+    }
+
     private final Format format;
     private final List<String> classNames;
     private final List<Sample> samples;

@@ -1,5 +1,7 @@
 package org.irfuse.core.segmentation;
 
+import java.io.Serializable;
+
 /**
  * A K×K confusion matrix accumulated over a whole test set, as the MFNet/RTFNet/SeAFusion evaluation scripts
  * do ({@code conf_total += confusion_matrix(label, prediction)}): row = ground-truth class, column = predicted
@@ -7,9 +9,12 @@ package org.irfuse.core.segmentation;
  * prediction outside 0..K-1 is an error (a prediction must name a class).
  *
  * <p>Thread-safe: {@link #add} counts an image into a private matrix and merges it under this object's lock, so
- * several threads may add images to one matrix; {@link #merge} adds another matrix the same way.
+ * several threads may add images to one matrix; {@link #merge} adds another matrix the same way. Serializable so a
+ * Spark job can count images on its executors and merge the matrices on the driver.
  */
-public final class ConfusionMatrix {
+public final class ConfusionMatrix implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final int classes;
     private final long[] counts;
     private long ignoredPixels;

@@ -3,12 +3,15 @@ package org.irfuse.nn.downstream;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.irfuse.core.detection.DetectionEvaluator;
 import org.irfuse.core.segmentation.ClassPalette;
 import org.irfuse.core.segmentation.SegmentationMetrics;
+import org.irfuse.nn.pretrained.ClassMapping;
+import org.irfuse.nn.pretrained.YoloDetector;
 
 /**
  * The scores of a {@link DownstreamEvaluation} as a long-form CSV, a JSON summary and a text table. Every value
@@ -32,6 +35,27 @@ public final class DownstreamResults {
         }
         return s.labelledImages() == 0 ? PSEUDO : labelsName + " (" + s.labelledImages() + " images) + " + PSEUDO
                 + " (" + s.pseudoLabelledImages() + ")";
+    }
+
+    /**
+     * The settings a summary records (the JSON's {@code settings}), one definition for every command that runs a
+     * downstream evaluation.
+     *
+     * @param segmenterWeights {@code null} without segmentation
+     */
+    public static Map<String, Object> settings(String detectorWeights, String segmenterWeights, ClassMapping mapping,
+            YoloDetector.Settings settings) {
+        Map<String, Object> set = new LinkedHashMap<>();
+        set.put("detector", "yolov5n");
+        set.put("detector_weights", detectorWeights);
+        set.put("segmenter_weights", segmenterWeights == null ? "none" : segmenterWeights);
+        set.put("class_map", mapping.toString());
+        set.put("padding", settings.padding().id() + " to a multiple of 32, gray 114/255");
+        set.put("score_threshold", settings.scoreThreshold());
+        set.put("nms_iou", settings.nmsIou());
+        set.put("max_per_class", settings.maxPerClass());
+        set.put("ap", "VOC all-point (primary) and COCO 101-point; mAP over classes with boxes");
+        return set;
     }
 
     /** Long-form CSV: one row per source, task, class and metric; classes without ground truth are left out. */
