@@ -44,11 +44,35 @@ final class ResultTables {
     /** {@code <dir>/<stem>.csv} and {@code <dir>/<stem>.parquet/}, replacing earlier ones. */
     static void writePairs(SparkSession spark, HadoopFiles files, String dir, String stem, List<PairResult> results)
             throws IOException {
-        files.writeAtomically(dir + "/" + stem + ".csv", pairCsv(results).getBytes(StandardCharsets.UTF_8), true);
+        writePairs(spark, files, dir, stem, results, List.of());
+    }
+
+    /**
+     * As {@link #writePairs(SparkSession, HadoopFiles, String, String, List)} with one more column per metric
+     * label (the values of {@link PairResult#metrics}; empty where a pair has none: failed or skipped).
+     */
+    static void writePairs(SparkSession spark, HadoopFiles files, String dir, String stem, List<PairResult> results,
+            List<String> metricLabels) throws IOException {
+        files.writeAtomically(dir + "/" + stem + ".csv", pairCsv(results, metricLabels)
+                .getBytes(StandardCharsets.UTF_8), true);
+        StructType schema = PAIR_SCHEMA;
+        for (String m : metricLabels) {
+            schema = schema.add(DataTypes.createStructField(m, DataTypes.DoubleType, true));
+        }
         List<Row> rows = new ArrayList<>(results.size());
-        results.forEach(r -> rows.add(RowFactory.create(r.values())));
-        spark.createDataFrame(rows, PAIR_SCHEMA).coalesce(1).write().mode(SaveMode.Overwrite)
+        results.forEach(r -> rows.add(RowFactory.create(values(r, metricLabels.size()))));
+        spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Overwrite)
                 .parquet(dir + "/" + stem + ".parquet");
+    }
+
+    /** A row's values: the pair columns, then its metrics (nulls when it has none). */
+    private static Object[] values(PairResult r, int metrics) {
+        Object[] base = r.values();
+        Object[] v = java.util.Arrays.copyOf(base, base.length + metrics);
+        for (int i = 0; i < metrics && r.metrics() != null; i++) {
+            v[base.length + i] = r.metrics()[i];
+        }
+        return v;
     }
 
     /** The metric rows as Parquet beside the CSV that {@link EvaluationCsv} writes. */
@@ -59,11 +83,16 @@ final class ResultTables {
         spark.createDataFrame(rows, METRIC_SCHEMA).coalesce(1).write().mode(SaveMode.Overwrite).parquet(parquetUri);
     }
 
-    /** RFC 4180 CSV of the per-pair results, header {@link PairResult#COLUMNS}; empty fields for nulls. */
-    static String pairCsv(List<PairResult> results) {
-        StringBuilder sb = new StringBuilder(String.join(",", PairResult.COLUMNS)).append('\n');
+    /**
+     * RFC 4180 CSV of the per-pair results, header {@link PairResult#COLUMNS} then the metric labels; empty fields
+     * for nulls; metric values as {@link EvaluationCsv} writes them ({@code Double.toString}, exact).
+     */
+    static String pairCsv(List<PairResult> results, List<String> metricLabels) {
+        List<String> header = new ArrayList<>(List.of(PairResult.COLUMNS));
+        metricLabels.forEach(m -> header.add(quote(m)));
+        StringBuilder sb = new StringBuilder(String.join(",", header)).append('\n');
         for (PairResult r : results) {
-            Object[] v = r.values();
+            Object[] v = values(r, metricLabels.size());
             for (int i = 0; i < v.length; i++) {
                 if (i > 0) {
                     sb.append(',');

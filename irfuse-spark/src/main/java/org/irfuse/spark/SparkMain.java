@@ -15,8 +15,10 @@ import ai.djl.Device;
 import org.apache.spark.sql.SparkSession;
 import org.irfuse.core.detection.DetectionDataset;
 import org.irfuse.core.metrics.EvaluationCsv;
+import org.irfuse.core.metrics.Metric;
 import org.irfuse.core.metrics.MetricRow;
 import org.irfuse.core.metrics.MetricTable;
+import org.irfuse.core.metrics.Profile;
 import org.irfuse.nn.downstream.DownstreamResults;
 import org.irfuse.nn.pretrained.ClassMapping;
 import org.irfuse.nn.pretrained.Padding;
@@ -196,9 +198,25 @@ public final class SparkMain implements Runnable {
                         + "spark.task.cpus on a cluster)")
         Integer threadsPerTask;
 
+        @Option(names = "--align", defaultValue = "none", description = "align the infrared image to the visible "
+                + "one first: none (default), translation, affine or deformable (as irfuse fuse)")
+        String align;
+
+        @Option(names = "--profile", paramLabel = "PROFILE", description = "also score each written image with "
+                + "this metric profile's metrics (cddfuse, tang2022, tang2023, vifb; as irfuse eval): one column "
+                + "per metric in the result table")
+        String profile;
+
+        @Option(names = "--metrics", paramLabel = "LIST", split = ",",
+                description = "metrics to add as columns (default with --profile: all it defines; alone: of cddfuse)")
+        List<String> metrics;
+
         @Override
         public Integer call() throws Exception {
             PrintStream err = System.err;
+            String metricProfile = profile != null ? profile : metrics != null ? "cddfuse" : null;
+            List<String> metricLabels = metricProfile == null ? null : metrics != null ? metrics
+                    : Profile.parse(metricProfile).metrics().stream().map(Metric::label).toList();
             SparkSession spark = session("fuse");
             try {
                 HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
@@ -213,7 +231,8 @@ public final class SparkMain implements Runnable {
                 // The model path is read on each executor as given (a relative path resolves in the executor's working
                 // folder, where --archives unpacks), never made absolute here.
                 FuseJob.Options o = new FuseJob.Options(model, device, precision, format, overwrite, resizeIr,
-                        (long) (tileAboveMegapixels * 1_000_000L), tile, threads);
+                        (long) (tileAboveMegapixels * 1_000_000L), tile, threads, align, metricProfile,
+                        metricLabels);
                 if (tile < 16) {
                     throw new IllegalArgumentException("--tile must be at least 16 pixels, got " + tile);
                 }
@@ -226,7 +245,8 @@ public final class SparkMain implements Runnable {
                 List<PairResult> rows = FuseJob.run(spark, files, listing.pairs(), out, partitions(spark), o);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 String resultsDir = results != null ? files.qualify(results) : out + "/_irfuse";
-                ResultTables.writePairs(spark, files, resultsDir, "fuse-results", rows);
+                ResultTables.writePairs(spark, files, resultsDir, "fuse-results", rows,
+                        metricLabels == null ? List.of() : metricLabels);
                 return report(err, "fused", rows, seconds, spark, threads, resultsDir + "/fuse-results.csv");
             } finally {
                 finish(spark);

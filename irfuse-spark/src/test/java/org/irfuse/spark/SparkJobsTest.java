@@ -45,6 +45,8 @@ class SparkJobsTest {
     static Path sparkOut;
     static boolean haveData;
     static SparkSession spark;
+    /** The first fuse run's table, with the cddfuse metric columns (the rerun replaces the file). */
+    static List<String> fuseTable;
 
     @AfterAll
     static void tearDown() {
@@ -91,7 +93,7 @@ class SparkJobsTest {
 
     static Map<String, String[]> resultRows(Path csv) throws Exception {
         List<String> lines = Files.readAllLines(csv);
-        assertEquals(String.join(",", PairResult.COLUMNS), lines.get(0));
+        assertTrue(lines.get(0).startsWith(String.join(",", PairResult.COLUMNS)), lines.get(0));
         return lines.stream().skip(1).map(l -> l.split(",", -1)).collect(Collectors.toMap(f -> f[0], f -> f));
     }
 
@@ -101,8 +103,9 @@ class SparkJobsTest {
         assumeTrue(haveData, "../shared/data/msrs is absent");
         int code = SparkMain.execute("fuse", "--ir-dir", all.resolve("ir").toString(), "--vis-dir",
                 all.resolve("vi").toString(), "--out-dir", sparkOut.toString(), "--precision", "fp32",
-                "--master", "local[2]");
+                "--master", "local[2]", "--profile", "cddfuse");
         assertEquals(SparkMain.SOME_FAILED, code, "one pair failed, so the exit code says so");
+        fuseTable = Files.readAllLines(sparkOut.resolve("_irfuse/fuse-results.csv"));
         for (String n : NAMES) {
             assertArrayEquals(Files.readAllBytes(cliOut.resolve(n + ".png")),
                     Files.readAllBytes(sparkOut.resolve(n + ".png")), n + ": bytes differ from irfuse fuse");
@@ -167,6 +170,26 @@ class SparkJobsTest {
         assertEquals(Files.readString(cliCsv), Files.readString(sparkCsv), "the same file, byte for byte");
         Map<String, String[]> pairs = resultRows(dir.resolve("spark-eval-pairs.csv"));
         NAMES.forEach(n -> assertEquals("ok", pairs.get(n)[4], n));
+
+        // The metric columns spark fuse --profile cddfuse computed right after fusing equal irfuse eval's values
+        // on the written files, exactly; the failed pair has none.
+        String[] header = fuseTable.get(0).split(",");
+        List<String> labels = Profile.CDDFUSE.metrics().stream().map(m -> m.label()).toList();
+        assertEquals(labels, List.of(header).subList(PairResult.COLUMNS.length, header.length));
+        Map<String, Double> cli = expected.stream().collect(Collectors.toMap(r -> r.image() + "/" + r.metric(),
+                MetricRow::value));
+        for (String line : fuseTable.subList(1, fuseTable.size())) {
+            String[] f = line.split(",", -1);
+            for (int i = 0; i < labels.size(); i++) {
+                String v = f[PairResult.COLUMNS.length + i];
+                if (f[0].equals("00005N")) {
+                    assertEquals("", v, "no metrics for the failed pair");
+                } else {
+                    assertEquals(cli.get(f[0] + "/" + labels.get(i)), Double.parseDouble(v), 0.0,
+                            f[0] + " " + labels.get(i));
+                }
+            }
+        }
         assertTrue(Files.isDirectory(dir.resolve("spark-eval.parquet")));
     }
 
@@ -204,21 +227,45 @@ class SparkJobsTest {
         Map<String, String[]> pairs = resultRows(dir.resolve("spark-ds-pairs.csv"));
         NAMES.forEach(n -> assertEquals("ok", pairs.get(n)[4], n));
 
-        // A corrupt fused image: a failed row naming it, exit 1, and no scores over part of the set.
-        Path broken = dir.resolve("broken");
-        Files.createDirectories(broken);
-        for (String n : NAMES) {
-            Files.copy(cliOut.resolve(n + ".png"), broken.resolve(n + ".png"));
+        // A pair that cannot be read (the corrupt infrared file of setUp): a failed row naming it, exit 1, and no
+        // scores over part of the set. One pair, failing before any detection, so it costs no inference.
+        Path one = dir.resolve("one");
+        for (String sub : List.of("ir", "vi", "labels")) {
+            Files.createDirectories(one.resolve(sub));
         }
-        byte[] png = Files.readAllBytes(broken.resolve("00003N.png"));
-        Files.write(broken.resolve("00003N.png"), java.util.Arrays.copyOf(png, png.length / 3));
+        Files.copy(all.resolve("ir/00005N.png"), one.resolve("ir/00005N.png"));
+        Files.copy(all.resolve("vi/00005N.png"), one.resolve("vi/00005N.png"));
+        Files.copy(SharedData.data().get().resolve("msrs/det_labels/fusion/00005N.txt"),
+                one.resolve("labels/00005N.txt"));
         Path brokenCsv = dir.resolve("broken-ds.csv");
-        assertEquals(SparkMain.SOME_FAILED, SparkMain.execute("downstream", "--ir-dir", good.resolve("ir").toString(),
-                "--vis-dir", good.resolve("vi").toString(), "--labels", labels.toString(), "--detector-weights",
-                weights.get().toString(), "--fused-dir", "Ours=" + broken, "--out", brokenCsv.toString()));
+        assertEquals(SparkMain.SOME_FAILED, SparkMain.execute("downstream", "--ir-dir", one.resolve("ir").toString(),
+                "--vis-dir", one.resolve("vi").toString(), "--labels", one.resolve("labels").toString(),
+                "--detector-weights", weights.get().toString(), "--out", brokenCsv.toString()));
         assertFalse(Files.exists(brokenCsv), "no scores when a pair failed");
-        String[] bad = resultRows(dir.resolve("broken-ds-pairs.csv")).get("00003N");
+        String[] bad = resultRows(dir.resolve("broken-ds-pairs.csv")).get("00005N");
         assertEquals("failed", bad[4]);
-        assertTrue(bad[5].contains("00003N.png") && bad[5].contains("corrupt"), bad[5]);
+        assertTrue(bad[5].contains("00005N.png") && bad[5].contains("corrupt"), bad[5]);
+    }
+
+    @Test
+    @Order(5)
+    void alignsAsIrfuseFuseAligns() throws Exception {
+        assumeTrue(haveData, "../shared/data/msrs is absent");
+        Path msrs = SharedData.data().get().resolve("msrs");
+        Path warped = msrs.resolve("ir_warp/00005N.png");
+        assumeTrue(Files.exists(warped), SharedData.missingMessage("msrs/ir_warp"));
+        Path cliFused = dir.resolve("aligned-cli.png");
+        assertEquals(0, Main.execute("fuse", "--ir", warped.toString(), "--vis", msrs.resolve("vi/00005N.png")
+                .toString(), "-o", cliFused.toString(), "--align", "translation", "--precision", "fp32",
+                "--threads", "1"));
+        Path table = dir.resolve("warped.csv");
+        Files.writeString(table, "infrared,visible\n" + warped + "," + msrs.resolve("vi/00005N.png") + "\n");
+        Path out = dir.resolve("aligned-spark");
+        assertEquals(0, SparkMain.execute("fuse", "--table", table.toString(), "--out-dir", out.toString(),
+                "--align", "translation", "--precision", "fp32", "--master", "local[2]"));
+        assertArrayEquals(Files.readAllBytes(cliFused), Files.readAllBytes(out.resolve("00005N.png")),
+                "spark fuse --align writes the bytes irfuse fuse --align writes");
+        assertEquals(2, SparkMain.execute("fuse", "--table", table.toString(), "--out-dir", out.toString(),
+                "--align", "sideways"), "an unknown model is a usage error before any work");
     }
 }
