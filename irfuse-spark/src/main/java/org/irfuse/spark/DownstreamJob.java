@@ -100,7 +100,7 @@ public final class DownstreamJob {
                 DownstreamEvaluation.Judged j = judges.judge(s.name(), ir, vis, truth, s.boxes(), segTruth,
                         s.segmentation(), sources, null);
                 return new Outcome(new PairResult(s.name(), s.infrared(), s.visible(), null, PairResult.OK, null,
-                        PairResult.since(t0), key.precision()), j);
+                        PairResult.since(t0), workers.precision().id()), j);
             } finally {
                 workers.release(judges);
             }

@@ -80,6 +80,11 @@ final class JudgeWorkers {
         return w;
     }
 
+    /** The judges' precision as resolved on this executor's device. */
+    Precision precision() {
+        return precision;
+    }
+
     /** An evaluation for the calling task; give it back with {@link #release}. */
     DownstreamEvaluation borrow() {
         DownstreamEvaluation e = idle.pollFirst();

@@ -215,8 +215,10 @@ public final class SparkMain implements Runnable {
         public Integer call() throws Exception {
             PrintStream err = System.err;
             String metricProfile = profile != null ? profile : metrics != null ? "cddfuse" : null;
-            List<String> metricLabels = metricProfile == null ? null : metrics != null ? metrics
-                    : Profile.parse(metricProfile).metrics().stream().map(Metric::label).toList();
+            // Labels as irfuse eval writes them (a user's "en" is the column EN).
+            List<String> metricLabels = metricProfile == null ? null
+                    : (metrics != null ? metrics.stream().map(Metric::parse).toList()
+                            : Profile.parse(metricProfile).metrics()).stream().map(Metric::label).toList();
             SparkSession spark = session("fuse");
             try {
                 HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
