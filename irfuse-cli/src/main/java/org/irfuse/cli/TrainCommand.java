@@ -97,6 +97,10 @@ public final class TrainCommand implements Callable<Integer> {
     String segmenterWeights;
     @Option(names = "--segmentation-labels", description = "bilevel, MFNet: labels (the data's, default) or "
             + "pseudo (MFNet's own predictions on the visible image)") String segmentationLabels;
+    @Option(names = "--loss", paramLabel = "SPEC", description = "fusion loss as weighted terms NAME=WEIGHT,... "
+            + "(default saliency=1: METHOD.md's L1 + 1.1(1 - SSIM) towards the saliency target); terms: saliency, "
+            + "intensity (|F - max(I,Y)|), texture (Sobel |grad F| against max(|grad I|, |grad Y|)); "
+            + "e.g. saliency=1,intensity=0.5,texture=1") String loss;
     @Option(names = "--checkpoint-every") Integer checkpointEvery;
     @Option(names = "--sample-every") Integer sampleEvery;
     @Option(names = "--log-every") Integer logEvery;
@@ -188,6 +192,7 @@ public final class TrainCommand implements Callable<Integer> {
         put(o, "classMap", classMap);
         put(o, "segmenterWeights", segmenterWeights);
         put(o, "segmentationLabels", segmentationLabels);
+        put(o, "loss", loss);
         put(o, "checkpointEvery", checkpointEvery);
         put(o, "sampleEvery", sampleEvery);
         put(o, "logEvery", logEvery);

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.List;
+import java.util.Map;
 import org.irfuse.nn.loss.FusionLoss;
+import org.irfuse.nn.loss.LossInputs;
 import org.irfuse.nn.modules.FusionNetwork;
 import org.irfuse.nn.modules.PixelDiscriminator;
 import org.irfuse.nn.runtime.Scalars;
@@ -38,13 +40,22 @@ public final class BilevelObjectives {
     private final PixelDiscriminator discriminator;
     private final SemanticTask task;
     private final ParameterStore ps;
+    private final FusionLoss loss;
 
+    /** The objectives with METHOD.md's {@code L_fus} ({@link FusionLoss#DEFAULT_SPEC}). */
     public BilevelObjectives(FusionNetwork fusion, PixelDiscriminator discriminator, SemanticTask task,
             ParameterStore ps) {
+        this(fusion, discriminator, task, ps, FusionLoss.defaults());
+    }
+
+    /** The objectives with {@code loss} as {@code L_fus} ({@code --loss}). */
+    public BilevelObjectives(FusionNetwork fusion, PixelDiscriminator discriminator, SemanticTask task,
+            ParameterStore ps, FusionLoss loss) {
         this.fusion = fusion;
         this.discriminator = discriminator;
         this.task = task;
         this.ps = ps;
+        this.loss = loss;
     }
 
     /** Ŷ = θ(I, Y), differentiable in θ. */
@@ -52,9 +63,20 @@ public final class BilevelObjectives {
         return fusion.fuse(ps, b.arrays().infrared(), b.arrays().luminance(), true);
     }
 
-    /** {@code L_fus(Ŷ) = mean|Ŷ − M| + 1.1·(1 − SSIM(Ŷ, M))}. */
+    /**
+     * {@code L_fus(Ŷ)}: the run's {@link FusionLoss}, by default {@code mean|Ŷ − M| + 1.1·(1 − SSIM(Ŷ, M))}.
+     */
     public NDArray fusionLoss(NDArray fused, TrainingBatch b) {
-        return FusionLoss.of(fused, b.arrays().target());
+        return loss.total(inputs(fused, b));
+    }
+
+    /** The unweighted values of L_fus's terms as {@code loss.<term>} (nothing for a single-term loss). */
+    public Map<String, Double> fusionTerms(NDArray fused, TrainingBatch b) {
+        return loss.terms().size() > 1 ? loss.evaluate(inputs(fused, b)).logged() : Map.of();
+    }
+
+    private static LossInputs inputs(NDArray fused, TrainingBatch b) {
+        return new LossInputs(fused, b.arrays().infrared(), b.arrays().luminance(), b.arrays().target());
     }
 
     private NDArray meanScore(NDArray image) {

@@ -131,6 +131,8 @@ public final class BilevelTrainer {
          * learning rates of short CPU runs one such step can blow θ up. Logged as {@code clip.scale}.
          */
         public double upperClip = 0;
+        /** The fusion loss L_fus in f_D, f̃_D and F_D ({@link FusionLoss#parse}; default METHOD.md's). */
+        public String loss = FusionLoss.DEFAULT_SPEC;
         public int checkpointEvery = 100;
         public int logEvery = 10;
         public int sampleEvery = 500;
@@ -160,6 +162,8 @@ public final class BilevelTrainer {
             SettingChecks.positive("lr", lr);
             SettingChecks.positive("lower-lr", lowerLr);
             SettingChecks.notNegative("upper-clip", upperClip);
+            // Stored canonical, so --resume sees saliency=1.0 and saliency=1 as the same setting.
+            loss = FusionLoss.parse(loss).spec();
         }
 
         private static void require(boolean ok, String message) {
@@ -207,7 +211,8 @@ public final class BilevelTrainer {
         this.fusion = fusion;
         this.discriminator = discriminator;
         this.task = task;
-        this.objectives = new BilevelObjectives(fusion, discriminator, task, compute.parameters());
+        this.objectives = new BilevelObjectives(fusion, discriminator, task, compute.parameters(),
+                FusionLoss.parse(cfg.loss));
         this.mode = Hypergradient.Mode.parse(cfg.mode);
         this.aggregation = Aggregation.byName(cfg.aggregation);
         this.theta = trainable(fusion);
@@ -354,6 +359,7 @@ public final class BilevelTrainer {
             TrainingBatch train = tensors(trainingBatch(sampler, cfg, step), scope);
             LowerResult lower = lowerStep(train, lowerLr);
             v.put("loss.fusion", lower.fusionLoss());
+            v.putAll(objectives.fusionTerms(train.fusedDetached(), train));
             v.put("loss.D", lower.discriminatorLoss());
             v.put("loss.T", lower.taskLoss());
             if (step % cfg.upperEvery == 0) {

@@ -88,7 +88,8 @@ public final class RunFolder {
     /**
      * Refuses to resume with settings other than the run's {@code config.json}, except {@code mayChange}: another
      * width trains a network the checkpoint does not fit, another step count another learning-rate schedule,
-     * another seed or data other batches.
+     * another seed or data other batches. A setting missing from an older run's config.json (added to the trainer
+     * later, e.g. {@code loss}) counts as its default value, so such runs stay resumable with the default.
      */
     public void checkSameSettings(Object config, Set<String> mayChange) throws IOException {
         JsonObject before;
@@ -99,10 +100,14 @@ public final class RunFolder {
                     + "resume with", e);
         }
         JsonObject now = JsonParser.parseString(GSON.toJson(config)).getAsJsonObject();
+        JsonObject defaults = defaults(config);
         List<String> differ = new ArrayList<>();
         Set<String> keys = new TreeSet<>(before.keySet());
         keys.addAll(now.keySet());
         for (String k : keys) {
+            if (!before.has(k) && Objects.equals(defaults.get(k), now.get(k))) {
+                continue;
+            }
             if (!mayChange.contains(k) && !Objects.equals(before.get(k), now.get(k))) {
                 differ.add(k + " " + before.get(k) + " -> " + now.get(k));
             }
@@ -110,6 +115,16 @@ public final class RunFolder {
         if (!differ.isEmpty()) {
             throw new IOException(dir + ": cannot resume with other settings than the run's (" + String.join(", ",
                     differ) + "); give the settings of " + config() + " or start a new run folder");
+        }
+    }
+
+    /** The settings of a freshly constructed config of the same class (empty if it has no public no-arg one). */
+    private static JsonObject defaults(Object config) {
+        try {
+            Object fresh = config.getClass().getConstructor().newInstance();
+            return JsonParser.parseString(GSON.toJson(fresh)).getAsJsonObject();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return new JsonObject();
         }
     }
 

@@ -21,6 +21,7 @@ import org.irfuse.core.datasets.PairSample;
 import org.irfuse.core.image.YCbCr;
 import org.irfuse.nn.fusion.Fuser;
 import org.irfuse.nn.loss.FusionLoss;
+import org.irfuse.nn.loss.LossInputs;
 import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.modules.FusionNetwork.Width;
 import org.irfuse.nn.optim.Adam;
@@ -57,6 +58,8 @@ public final class WarmupTrainer {
         public String precision = "fp32";
         /** Number of synthetic scenes added to (or, without data, used as) the training set. */
         public int synthetic = 0;
+        /** The fusion loss ({@link FusionLoss#parse}: weighted named terms; default METHOD.md's L_fus). */
+        public String loss = FusionLoss.DEFAULT_SPEC;
         public String command = "";
 
         /** Checks ranges and names ({@link SettingChecks}); throws IllegalArgumentException naming the option. */
@@ -66,6 +69,8 @@ public final class WarmupTrainer {
             SettingChecks.crop(minCrop, maxCrop);
             SettingChecks.positive("lr", lr);
             SettingChecks.atLeast("synthetic", synthetic, 0);
+            // Stored canonical, so --resume sees saliency=1.0 and saliency=1 as the same setting.
+            loss = FusionLoss.parse(loss).spec();
             if (!precision.equals("fp32") && !precision.equals("bf16") && !precision.equals("auto")) {
                 throw new IllegalArgumentException("--precision must be fp32, bf16 or auto, got '" + precision + "'");
             }
@@ -101,18 +106,22 @@ public final class WarmupTrainer {
         LearningRateSchedule schedule = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
         List<PairSample> previews = samples.subList(0, Math.min(2, samples.size()));
         Precision precision = Precision.resolve(cfg.precision, compute.device());
+        FusionLoss fusionLoss = FusionLoss.parse(cfg.loss);
         long t0 = System.nanoTime();
         for (long step = start + 1; step <= cfg.steps; step++) {
             double lr = schedule.at(step);
             CropSampler.Batch batch = sampler.next(CropSampler.forStep(cfg.seed, step), cfg.batch);
             double loss;
+            Map<String, Double> terms;
             try (NDManager scope = compute.newStep()) {
                 BatchArrays b = BatchArrays.of(batch, scope, DataType.FLOAT32);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray fused = MixedPrecision.fuse(model.network(), compute, precision, scope, b);
-                    NDArray l = FusionLoss.of(fused, b.target());
-                    gc.backward(l);
-                    loss = l.getFloat();
+                    FusionLoss.Evaluation l = fusionLoss.evaluate(
+                            new LossInputs(fused, b.infrared(), b.luminance(), b.target()));
+                    gc.backward(l.total());
+                    loss = l.total().getFloat();
+                    terms = l.logged();
                 }
                 NDList grads = Gradients.takeAndZero(params, scope);
                 adam.step(params, grads, lr);
@@ -126,6 +135,7 @@ public final class WarmupTrainer {
             values.put("stage", "warmup");
             values.put("lr", lr);
             values.put("loss.fusion", loss);
+            values.putAll(terms);
             values.put("seconds", (System.nanoTime() - t0) / 1e9);
             if (step % cfg.sampleEvery == 0 || step == cfg.steps) {
                 writeSamples(run, step, previews, model, compute);

@@ -98,6 +98,26 @@ public class BilevelTrainerTest {
     }
 
     @Test
+    void theConfiguredFusionLossIsUsedAndItsTermsLogged(@TempDir Path dir) throws IOException {
+        BilevelTrainer.Config cfg = tiny(2);
+        cfg.minCrop = 32;
+        cfg.maxCrop = 32;
+        cfg.loss = "saliency=1.0,texture=0.5";
+        BilevelTrainer.Split split = BilevelTrainer.heldOut(SCENES, 0.25, cfg.seed);
+        try (Compute compute = Compute.cpu()) {
+            BilevelTrainer.run(cfg, split, null, new RunFolder(dir), false, false, compute, null);
+        }
+        assertEquals("saliency=1,texture=0.5", JsonParser.parseString(Files.readString(dir.resolve("config.json")))
+                .getAsJsonObject().get("loss").getAsString());
+        for (JsonObject row : log(dir)) {
+            // loss.fusion is L_fus of the lower step, so it is the configured sum of the logged terms.
+            double expected = row.get("loss.saliency").getAsDouble() + 0.5 * row.get("loss.texture").getAsDouble();
+            assertEquals(expected, row.get("loss.fusion").getAsDouble(), 1e-5 * expected, row.toString());
+        }
+        assertTrue(log(dir).get(1).has("loss.upper.D"), "the upper step ran with it");
+    }
+
+    @Test
     void detectionIsTheSemanticTaskThroughTheSameTrainer(@TempDir Path dir) throws IOException {
         BilevelTrainer.Config cfg = tiny(30);
         cfg.task = "detection";
