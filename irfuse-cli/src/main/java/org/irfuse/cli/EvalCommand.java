@@ -64,6 +64,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "A method's fused images (repeat for several methods), e.g. DenseFuse=out/densefuse.")
     List<String> fusedDirs = new ArrayList<>();
 
+    @Option(names = "--fused-flat", paramLabel = "DIR",
+            description = "One folder of <image>_<method>.<ext> files (VIFB's layout, e.g. carLight_NSCT_SR.jpg); "
+                    + "every method in it is evaluated. May be combined with --fused-dir.")
+    Path fusedFlat;
+
     @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "cddfuse",
             description = "Toolkit conventions: cddfuse (default), tang2022, tang2023, vifb (see METRICS.md).")
     String profile;
@@ -101,12 +106,15 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (irDir == null || visDir == null || fusedDirs.isEmpty()) {
-            throw new UserException("eval needs --ir-dir, --vis-dir and at least one --fused-dir NAME=DIR "
-                    + "(see irfuse eval --help)");
+        if (irDir == null || visDir == null || (fusedDirs.isEmpty() && fusedFlat == null)) {
+            throw new UserException("eval needs --ir-dir, --vis-dir and at least one --fused-dir NAME=DIR or "
+                    + "--fused-flat DIR (see irfuse eval --help)");
         }
         org.irfuse.nn.runtime.Compute.checkThreads(threads);
         List<Method> methods = parseMethods(fusedDirs);
+        if (fusedFlat != null) {
+            methods.add(new Method(null, fusedFlat));   // expanded into its methods once the sources are indexed
+        }
         Profile prof = Profile.parse(profile);
         List<Metric> chosen = metrics == null ? prof.metrics() : metrics.stream().map(Metric::parse).toList();
         Evaluator evaluator = new Evaluator(prof, chosen);
@@ -125,7 +133,24 @@ public final class EvalCommand implements Callable<Integer> {
         Map<String, Path> vis = FolderPairing.index(visDir);
         Map<String, Map<String, Path>> fused = new LinkedHashMap<>();
         for (Method m : methods) {
-            fused.put(m.name(), FolderPairing.index(m.dir()));
+            if (m.name() != null) {
+                fused.put(m.name(), FolderPairing.index(m.dir()));
+            }
+        }
+        if (fusedFlat != null) {
+            java.util.Set<String> sources = new TreeSet<>(ir.keySet());
+            sources.addAll(vis.keySet());
+            for (Map.Entry<String, Map<String, Path>> e : FolderPairing.indexByMethod(fusedFlat, sources).entrySet()) {
+                if (fused.put(e.getKey(), e.getValue()) != null) {
+                    throw new UserException(fusedFlat + ": method '" + e.getKey() + "' is also given by --fused-dir");
+                }
+            }
+            methods.removeIf(m -> m.name() == null);
+            for (String name : fused.keySet()) {
+                if (methods.stream().noneMatch(m -> m.name().equals(name))) {
+                    methods.add(new Method(name, fusedFlat));
+                }
+            }
         }
         List<String> problems = new ArrayList<>();
         List<String> names = completeNames(ir, vis, fused, problems);
@@ -161,7 +186,7 @@ public final class EvalCommand implements Callable<Integer> {
         printTable(spec.commandLine().getOut(), table, prof);
         spec.commandLine().getOut().println("wrote " + out + " (" + rows.size() + " values) and " + summaryPath);
         if (report != null) {
-            writeReport(rows, names, ir, vis, methods);
+            writeReport(rows, names, ir, vis, fused);
             spec.commandLine().getOut().println("wrote " + report);
         }
         spec.commandLine().getOut().flush();
@@ -170,7 +195,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** The HTML page over the evaluated pairs (those present in every folder). */
     private void writeReport(List<MetricRow> rows, List<String> names, Map<String, Path> ir, Map<String, Path> vis,
-            List<Method> methods) throws java.io.IOException {
+            Map<String, Map<String, Path>> fused) throws java.io.IOException {
         Set<String> evaluated = new java.util.HashSet<>();
         rows.forEach(r -> evaluated.add(r.image()));
         List<ImagePair> pairs = new ArrayList<>();
@@ -179,9 +204,8 @@ public final class EvalCommand implements Callable<Integer> {
                 pairs.add(new ImagePair(n, ir.get(n), vis.get(n)));
             }
         }
-        Map<String, Path> dirs = new LinkedHashMap<>();
-        methods.forEach(m -> dirs.put(m.name(), m.dir()));
-        EvaluationReport.write(EvaluationTable.of(rows), pairs, dirs, report, overwrite);
+        EvaluationReport.writeIndexed(EvaluationTable.of(rows), pairs, fused, report, overwrite,
+                EvaluationReport.Options.defaults());
     }
 
     static List<Method> parseMethods(List<String> specs) {
