@@ -23,6 +23,7 @@ import org.irfuse.core.image.ImageReader;
 import org.irfuse.core.io.AtomicFiles;
 import org.irfuse.core.metrics.EvaluationCsv;
 import org.irfuse.core.metrics.Evaluator;
+import org.irfuse.core.metrics.FolderEvaluation;
 import org.irfuse.core.metrics.Metric;
 import org.irfuse.core.metrics.MetricRow;
 import org.irfuse.core.metrics.MetricTable;
@@ -153,7 +154,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         List<String> problems = new ArrayList<>();
-        List<String> names = completeNames(ir, vis, fused, problems);
+        List<String> names = FolderEvaluation.completeNames(ir, vis, fused, problems);
         if (!problems.isEmpty() && !skipMissing) {
             listProblems(err, problems);
             throw new UserException(problems.size() + " image(s) without a counterpart in every folder (listed "
@@ -163,7 +164,11 @@ public final class EvalCommand implements Callable<Integer> {
             throw new UserException("no image name is present in the infrared, visible and every fused folder");
         }
 
-        List<List<MetricRow>> perName = evaluate(evaluator, names, ir, vis, fused, methods, problems);
+        FolderEvaluation.Result result;
+        try (Progress progress = Progress.start("eval " + prof.id(), (long) names.size() * fused.size(), "images")) {
+            result = FolderEvaluation.evaluate(evaluator, names, ir, vis, fused, threads, progress::stepBy);
+        }
+        problems.addAll(result.problems());
         if (!problems.isEmpty()) {
             listProblems(err, problems);
             if (!skipMissing) {
@@ -171,12 +176,7 @@ public final class EvalCommand implements Callable<Integer> {
                         + "--skip-missing to evaluate the rest)");
             }
         }
-        List<MetricRow> rows = new ArrayList<>();
-        for (Method m : methods) {
-            for (List<MetricRow> list : perName) {
-                list.stream().filter(r -> r.method().equals(m.name())).forEach(rows::add);
-            }
-        }
+        List<MetricRow> rows = result.rows();
         if (rows.isEmpty()) {
             throw new UserException("no image could be evaluated; nothing written");
         }
@@ -230,102 +230,6 @@ public final class EvalCommand implements Callable<Integer> {
         return csv.resolveSibling((dot > 0 ? n.substring(0, dot) : n) + ".json");
     }
 
-    /** Names present in every folder; every other name is added to {@code problems} with where it is missing. */
-    private static List<String> completeNames(Map<String, Path> ir, Map<String, Path> vis,
-            Map<String, Map<String, Path>> fused, List<String> problems) {
-        TreeSet<String> all = new TreeSet<>(ir.keySet());
-        all.addAll(vis.keySet());
-        fused.values().forEach(m -> all.addAll(m.keySet()));
-        List<String> complete = new ArrayList<>();
-        for (String name : all) {
-            List<String> missing = new ArrayList<>();
-            if (!ir.containsKey(name)) {
-                missing.add("infrared");
-            }
-            if (!vis.containsKey(name)) {
-                missing.add("visible");
-            }
-            fused.forEach((method, files) -> {
-                if (!files.containsKey(name)) {
-                    missing.add("fused " + method);
-                }
-            });
-            if (missing.isEmpty()) {
-                complete.add(name);
-            } else {
-                Path present = Optional.ofNullable(ir.get(name)).or(() -> Optional.ofNullable(vis.get(name)))
-                        .orElseGet(() -> fused.values().stream().map(m -> m.get(name))
-                                .filter(p -> p != null).findFirst().orElseThrow());
-                problems.add(present + ": no counterpart in " + String.join(", ", missing));
-            }
-        }
-        return complete;
-    }
-
-    /**
-     * Evaluates every complete name on a pool of {@link #threads}: one task per name reads its sources once,
-     * prepares their metric statistics once ({@link Evaluator#pair}) and evaluates every method's fused image. Size mismatches go to {@code problems}; an unreadable image aborts.
-     */
-    private List<List<MetricRow>> evaluate(Evaluator evaluator, List<String> names, Map<String, Path> ir,
-            Map<String, Path> vis, Map<String, Map<String, Path>> fused, List<Method> methods, List<String> problems)
-            throws Exception {
-        List<String> sizeProblems = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, names.size()));
-        String profileId = evaluator.profile().id();
-        try (Progress progress = Progress.start("eval " + profileId, (long) names.size() * methods.size(),
-                "images")) {
-            List<Future<List<MetricRow>>> futures = new ArrayList<>();
-            for (String name : names) {
-                futures.add(pool.submit(() -> {
-                    Image a = ImageReader.read(ir.get(name));
-                    Image b = ImageReader.read(vis.get(name));
-                    List<MetricRow> rows = new ArrayList<>();
-                    if (!a.sameSize(b)) {
-                        sizeProblems.add(vis.get(name) + ": size " + b.sizeString() + " differs from infrared "
-                                + ir.get(name) + " (" + a.sizeString() + ")");
-                        progress.stepBy(methods.size());
-                        return rows;
-                    }
-                    // Source-side metric work (gray planes, filtered statistics, Sobel maps) once per scene.
-                    Evaluator.Pair pair = evaluator.pair(a, b);
-                    for (Method m : methods) {
-                        Path fp = fused.get(m.name()).get(name);
-                        Image f = ImageReader.read(fp);
-                        if (!f.sameSize(a)) {
-                            sizeProblems.add(fp + ": size " + f.sizeString() + " differs from its sources ("
-                                    + a.sizeString() + ")");
-                        } else {
-                            Map<Metric, Double> values;
-                            try {
-                                values = pair.evaluate(f);
-                            } catch (IllegalArgumentException e) {
-                                throw new UserException(fp + ": cannot evaluate (" + e.getMessage() + ")");
-                            }
-                            values.forEach((metric, v) ->
-                                    rows.add(new MetricRow(m.name(), name, metric.label(), profileId, v)));
-                        }
-                        progress.step();
-                    }
-                    return rows;
-                }));
-            }
-            List<List<MetricRow>> out = new ArrayList<>();
-            for (Future<List<MetricRow>> f : futures) {
-                try {
-                    out.add(f.get());
-                } catch (ExecutionException e) {
-                    pool.shutdownNow();
-                    throw e.getCause() instanceof Exception ex ? ex : e;
-                }
-            }
-            Collections.sort(sizeProblems);
-            problems.addAll(sizeProblems);
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     private void listProblems(PrintWriter err, List<String> problems) {
         err.println("irfuse eval: " + (skipMissing ? "skipped" : "problems") + ":");
         problems.forEach(p -> err.println("  " + p));
@@ -347,7 +251,8 @@ public final class EvalCommand implements Callable<Integer> {
             for (String metric : metricNames) {
                 Optional<MetricTable.Stats> s = table.stats(method, metric);
                 boolean best = table.best(metric).map(method::equals).orElse(false);
-                row.add(s.map(x -> String.format(Locale.ROOT, "%s ± %s", fmt(x.mean()), fmt(x.std()))
+                row.add(s.map(x -> (Double.isNaN(x.std()) ? fmt(x.mean())
+                        : String.format(Locale.ROOT, "%s ± %s", fmt(x.mean()), fmt(x.std())))
                         + (best ? " *" : "  ")).orElse("-"));
             }
             cells.add(row);
@@ -359,8 +264,8 @@ public final class EvalCommand implements Callable<Integer> {
                 width[c] = Math.max(width[c], r.get(c).length());
             }
         }
-        w.println("Fusion metrics, profile " + profile.id() + " (mean ± std over images; * best; ↑/↓ higher/lower "
-                + "is better)");
+        w.println("Fusion metrics, profile " + profile.id() + " (mean ± sample std over images; * best; ↑/↓ "
+                + "higher/lower is better)");
         w.println(line(header, width));
         char[] rule = new char[Arrays.stream(width).sum() + 2 * (width.length - 1)];
         Arrays.fill(rule, '-');
