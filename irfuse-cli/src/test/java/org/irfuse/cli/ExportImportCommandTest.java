@@ -54,6 +54,21 @@ class ExportImportCommandTest {
     }
 
     @Test
+    void detectorExportsToOnnxOnly() throws Exception {
+        java.util.Optional<Path> yolo = org.irfuse.core.io.SharedData.model("yolov5n_coco.npz");
+        org.junit.jupiter.api.Assumptions.assumeTrue(yolo.isPresent(),
+                org.irfuse.core.io.SharedData.missingModelMessage("yolov5n_coco.npz"));
+        Path onnx = dir.resolve("yolov5n.onnx");
+        CliRun r = CliRun.of("export", "--detector-weights", yolo.get().toString(), "-o", onnx.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(Files.size(onnx) > 4 * 1_800_000, "the float32 weights of YOLOv5n's 1.87 M parameters");
+        CliRun npz = CliRun.of("export", "--detector-weights", yolo.get().toString(), "-o",
+                dir.resolve("d.npz").toString());
+        assertEquals(2, npz.exitCode());
+        assertTrue(npz.err().contains("the detector is exported to .onnx"), npz.err());
+    }
+
+    @Test
     void badInputsEndInOneLineAndWriteNothing() throws Exception {
         CliRun ext = CliRun.of("export", "-o", dir.resolve("w.pt").toString());
         assertEquals(2, ext.exitCode());

@@ -54,6 +54,12 @@ final class Protobuf {
         return bytes(field, message.toByteArray());
     }
 
+    /** Appends already encoded fields (a message's fields concatenate). */
+    Protobuf raw(byte[] fields) {
+        out.writeBytes(fields);
+        return this;
+    }
+
     byte[] toByteArray() {
         return out.toByteArray();
     }
