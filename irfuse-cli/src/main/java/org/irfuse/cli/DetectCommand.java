@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.irfuse.core.detection.Box;
 import org.irfuse.core.detection.BoxDrawing;
+import org.irfuse.core.detection.CocoJson;
 import org.irfuse.core.detection.DetectionsJson;
 import org.irfuse.core.detection.YoloLabels;
 import org.irfuse.core.image.Image;
@@ -104,7 +105,8 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "output folder") Path out;
 
     @Option(names = "--format", defaultValue = "json",
-            description = "json (OUT/detections.json) or yolo (OUT/labels/<id>.txt: cls cx cy w h score)")
+            description = "json (OUT/detections.json), coco (OUT/detections.coco.json: a COCO dataset with scored "
+                    + "annotations) or yolo (OUT/labels/<id>.txt: cls cx cy w h score)")
     String format;
 
     @Option(names = "--draw", description = "also write OUT/drawn/<id>.png with the boxes drawn") boolean draw;
@@ -131,6 +133,9 @@ public final class DetectCommand implements Callable<Integer> {
     String precision;
 
 
+    /** What {@code --format coco} writes in the output folder. */
+    static final String COCO_FILE = "detections.coco.json";
+
     /** One image to run on: its id, and how to make the detector's input. */
     private record Item(String id, Path first, Path second) {
     }
@@ -141,8 +146,8 @@ public final class DetectCommand implements Callable<Integer> {
             Compute.configureThreads(threads);
         }
         String fmt = format.toLowerCase(Locale.ROOT);
-        if (!fmt.equals("json") && !fmt.equals("yolo")) {
-            throw new UserException("--format must be json or yolo, got '" + format + "'");
+        if (!fmt.equals("json") && !fmt.equals("yolo") && !fmt.equals("coco")) {
+            throw new UserException("--format must be json, coco or yolo, got '" + format + "'");
         }
         boolean yolo = yolo();
         List<Item> items = items();
@@ -154,6 +159,8 @@ public final class DetectCommand implements Callable<Integer> {
         double drawAbove = drawThreshold != null ? drawThreshold : yolo ? 0.25 : 0.3;
         UserException.refuseUnwritable(out);
         Map<String, List<Box>> all = new LinkedHashMap<>();
+        Map<String, int[]> sizes = new LinkedHashMap<>();
+        Map<String, String> fileNames = new LinkedHashMap<>();
         try (Compute compute = Compute.open(device)) {
             List<String> classNames;
             DetectorInput kind;
@@ -190,6 +197,8 @@ public final class DetectCommand implements Callable<Integer> {
                     Image img = input(it, kind, fuser);
                     List<Box> boxes = run.apply(img);
                     all.put(it.id(), boxes);
+                    sizes.put(it.id(), new int[] {img.width(), img.height()});
+                    fileNames.put(it.id(), it.first().getFileName().toString());
                     objects += boxes.size();
                     if (fmt.equals("yolo")) {
                         YoloLabels.write(out.resolve("labels").resolve(it.id() + ".txt"), boxes, img.width(),
@@ -205,6 +214,8 @@ public final class DetectCommand implements Callable<Integer> {
             }
             if (fmt.equals("json")) {
                 DetectionsJson.write(out.resolve("detections.json"), all, classNames, overwrite);
+            } else if (fmt.equals("coco")) {
+                CocoJson.write(out.resolve(COCO_FILE), all, sizes, fileNames, classNames, true, overwrite);
             }
             System.err.printf("detected %d objects (score >= %s) in %d images into %s%n", objects,
                     score, items.size(), out);
@@ -295,6 +306,9 @@ public final class DetectCommand implements Callable<Integer> {
         List<Path> planned = new ArrayList<>();
         if (fmt.equals("json")) {
             planned.add(out.resolve("detections.json"));
+        }
+        if (fmt.equals("coco")) {
+            planned.add(out.resolve(COCO_FILE));
         }
         for (Item it : items) {
             if (fmt.equals("yolo")) {

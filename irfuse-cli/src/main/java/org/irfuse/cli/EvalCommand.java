@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
@@ -13,16 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Callable;
-import org.irfuse.core.image.Image;
-import org.irfuse.core.image.ImageReader;
 import org.irfuse.core.io.AtomicFiles;
 import org.irfuse.core.metrics.EvaluationCsv;
 import org.irfuse.core.metrics.Evaluator;
+import org.irfuse.core.metrics.FolderEvaluation;
 import org.irfuse.core.metrics.Metric;
 import org.irfuse.core.metrics.MetricRow;
 import org.irfuse.core.metrics.MetricTable;
@@ -64,6 +58,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "A method's fused images (repeat for several methods), e.g. DenseFuse=out/densefuse.")
     List<String> fusedDirs = new ArrayList<>();
 
+    @Option(names = "--fused-flat", paramLabel = "DIR",
+            description = "One folder of <image>_<method>.<ext> files (VIFB's layout, e.g. carLight_NSCT_SR.jpg); "
+                    + "every method in it is evaluated. May be combined with --fused-dir.")
+    Path fusedFlat;
+
     @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "cddfuse",
             description = "Toolkit conventions: cddfuse (default), tang2022, tang2023, vifb (see METRICS.md).")
     String profile;
@@ -101,12 +100,15 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (irDir == null || visDir == null || fusedDirs.isEmpty()) {
-            throw new UserException("eval needs --ir-dir, --vis-dir and at least one --fused-dir NAME=DIR "
-                    + "(see irfuse eval --help)");
+        if (irDir == null || visDir == null || (fusedDirs.isEmpty() && fusedFlat == null)) {
+            throw new UserException("eval needs --ir-dir, --vis-dir and at least one --fused-dir NAME=DIR or "
+                    + "--fused-flat DIR (see irfuse eval --help)");
         }
         org.irfuse.nn.runtime.Compute.checkThreads(threads);
         List<Method> methods = parseMethods(fusedDirs);
+        if (fusedFlat != null) {
+            methods.add(new Method(null, fusedFlat));   // expanded into its methods once the sources are indexed
+        }
         Profile prof = Profile.parse(profile);
         List<Metric> chosen = metrics == null ? prof.metrics() : metrics.stream().map(Metric::parse).toList();
         Evaluator evaluator = new Evaluator(prof, chosen);
@@ -125,10 +127,27 @@ public final class EvalCommand implements Callable<Integer> {
         Map<String, Path> vis = FolderPairing.index(visDir);
         Map<String, Map<String, Path>> fused = new LinkedHashMap<>();
         for (Method m : methods) {
-            fused.put(m.name(), FolderPairing.index(m.dir()));
+            if (m.name() != null) {
+                fused.put(m.name(), FolderPairing.index(m.dir()));
+            }
+        }
+        if (fusedFlat != null) {
+            java.util.Set<String> sources = new TreeSet<>(ir.keySet());
+            sources.addAll(vis.keySet());
+            for (Map.Entry<String, Map<String, Path>> e : FolderPairing.indexByMethod(fusedFlat, sources).entrySet()) {
+                if (fused.put(e.getKey(), e.getValue()) != null) {
+                    throw new UserException(fusedFlat + ": method '" + e.getKey() + "' is also given by --fused-dir");
+                }
+            }
+            methods.removeIf(m -> m.name() == null);
+            for (String name : fused.keySet()) {
+                if (methods.stream().noneMatch(m -> m.name().equals(name))) {
+                    methods.add(new Method(name, fusedFlat));
+                }
+            }
         }
         List<String> problems = new ArrayList<>();
-        List<String> names = completeNames(ir, vis, fused, problems);
+        List<String> names = FolderEvaluation.completeNames(ir, vis, fused, problems);
         if (!problems.isEmpty() && !skipMissing) {
             listProblems(err, problems);
             throw new UserException(problems.size() + " image(s) without a counterpart in every folder (listed "
@@ -138,7 +157,11 @@ public final class EvalCommand implements Callable<Integer> {
             throw new UserException("no image name is present in the infrared, visible and every fused folder");
         }
 
-        List<List<MetricRow>> perName = evaluate(evaluator, names, ir, vis, fused, methods, problems);
+        FolderEvaluation.Result result;
+        try (Progress progress = Progress.start("eval " + prof.id(), (long) names.size() * fused.size(), "images")) {
+            result = FolderEvaluation.evaluate(evaluator, names, ir, vis, fused, threads, progress::stepBy);
+        }
+        problems.addAll(result.problems());
         if (!problems.isEmpty()) {
             listProblems(err, problems);
             if (!skipMissing) {
@@ -146,12 +169,7 @@ public final class EvalCommand implements Callable<Integer> {
                         + "--skip-missing to evaluate the rest)");
             }
         }
-        List<MetricRow> rows = new ArrayList<>();
-        for (Method m : methods) {
-            for (List<MetricRow> list : perName) {
-                list.stream().filter(r -> r.method().equals(m.name())).forEach(rows::add);
-            }
-        }
+        List<MetricRow> rows = result.rows();
         if (rows.isEmpty()) {
             throw new UserException("no image could be evaluated; nothing written");
         }
@@ -161,7 +179,7 @@ public final class EvalCommand implements Callable<Integer> {
         printTable(spec.commandLine().getOut(), table, prof);
         spec.commandLine().getOut().println("wrote " + out + " (" + rows.size() + " values) and " + summaryPath);
         if (report != null) {
-            writeReport(rows, names, ir, vis, methods);
+            writeReport(rows, names, ir, vis, fused);
             spec.commandLine().getOut().println("wrote " + report);
         }
         spec.commandLine().getOut().flush();
@@ -170,7 +188,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** The HTML page over the evaluated pairs (those present in every folder). */
     private void writeReport(List<MetricRow> rows, List<String> names, Map<String, Path> ir, Map<String, Path> vis,
-            List<Method> methods) throws java.io.IOException {
+            Map<String, Map<String, Path>> fused) throws java.io.IOException {
         Set<String> evaluated = new java.util.HashSet<>();
         rows.forEach(r -> evaluated.add(r.image()));
         List<ImagePair> pairs = new ArrayList<>();
@@ -179,9 +197,8 @@ public final class EvalCommand implements Callable<Integer> {
                 pairs.add(new ImagePair(n, ir.get(n), vis.get(n)));
             }
         }
-        Map<String, Path> dirs = new LinkedHashMap<>();
-        methods.forEach(m -> dirs.put(m.name(), m.dir()));
-        EvaluationReport.write(EvaluationTable.of(rows), pairs, dirs, report, overwrite);
+        EvaluationReport.writeIndexed(EvaluationTable.of(rows), pairs, fused, report, overwrite,
+                EvaluationReport.Options.defaults());
     }
 
     static List<Method> parseMethods(List<String> specs) {
@@ -206,102 +223,6 @@ public final class EvalCommand implements Callable<Integer> {
         return csv.resolveSibling((dot > 0 ? n.substring(0, dot) : n) + ".json");
     }
 
-    /** Names present in every folder; every other name is added to {@code problems} with where it is missing. */
-    private static List<String> completeNames(Map<String, Path> ir, Map<String, Path> vis,
-            Map<String, Map<String, Path>> fused, List<String> problems) {
-        TreeSet<String> all = new TreeSet<>(ir.keySet());
-        all.addAll(vis.keySet());
-        fused.values().forEach(m -> all.addAll(m.keySet()));
-        List<String> complete = new ArrayList<>();
-        for (String name : all) {
-            List<String> missing = new ArrayList<>();
-            if (!ir.containsKey(name)) {
-                missing.add("infrared");
-            }
-            if (!vis.containsKey(name)) {
-                missing.add("visible");
-            }
-            fused.forEach((method, files) -> {
-                if (!files.containsKey(name)) {
-                    missing.add("fused " + method);
-                }
-            });
-            if (missing.isEmpty()) {
-                complete.add(name);
-            } else {
-                Path present = Optional.ofNullable(ir.get(name)).or(() -> Optional.ofNullable(vis.get(name)))
-                        .orElseGet(() -> fused.values().stream().map(m -> m.get(name))
-                                .filter(p -> p != null).findFirst().orElseThrow());
-                problems.add(present + ": no counterpart in " + String.join(", ", missing));
-            }
-        }
-        return complete;
-    }
-
-    /**
-     * Evaluates every complete name on a pool of {@link #threads}: one task per name reads its sources once,
-     * prepares their metric statistics once ({@link Evaluator#pair}) and evaluates every method's fused image. Size mismatches go to {@code problems}; an unreadable image aborts.
-     */
-    private List<List<MetricRow>> evaluate(Evaluator evaluator, List<String> names, Map<String, Path> ir,
-            Map<String, Path> vis, Map<String, Map<String, Path>> fused, List<Method> methods, List<String> problems)
-            throws Exception {
-        List<String> sizeProblems = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, names.size()));
-        String profileId = evaluator.profile().id();
-        try (Progress progress = Progress.start("eval " + profileId, (long) names.size() * methods.size(),
-                "images")) {
-            List<Future<List<MetricRow>>> futures = new ArrayList<>();
-            for (String name : names) {
-                futures.add(pool.submit(() -> {
-                    Image a = ImageReader.read(ir.get(name));
-                    Image b = ImageReader.read(vis.get(name));
-                    List<MetricRow> rows = new ArrayList<>();
-                    if (!a.sameSize(b)) {
-                        sizeProblems.add(vis.get(name) + ": size " + b.sizeString() + " differs from infrared "
-                                + ir.get(name) + " (" + a.sizeString() + ")");
-                        progress.stepBy(methods.size());
-                        return rows;
-                    }
-                    // Source-side metric work (gray planes, filtered statistics, Sobel maps) once per scene.
-                    Evaluator.Pair pair = evaluator.pair(a, b);
-                    for (Method m : methods) {
-                        Path fp = fused.get(m.name()).get(name);
-                        Image f = ImageReader.read(fp);
-                        if (!f.sameSize(a)) {
-                            sizeProblems.add(fp + ": size " + f.sizeString() + " differs from its sources ("
-                                    + a.sizeString() + ")");
-                        } else {
-                            Map<Metric, Double> values;
-                            try {
-                                values = pair.evaluate(f);
-                            } catch (IllegalArgumentException e) {
-                                throw new UserException(fp + ": cannot evaluate (" + e.getMessage() + ")");
-                            }
-                            values.forEach((metric, v) ->
-                                    rows.add(new MetricRow(m.name(), name, metric.label(), profileId, v)));
-                        }
-                        progress.step();
-                    }
-                    return rows;
-                }));
-            }
-            List<List<MetricRow>> out = new ArrayList<>();
-            for (Future<List<MetricRow>> f : futures) {
-                try {
-                    out.add(f.get());
-                } catch (ExecutionException e) {
-                    pool.shutdownNow();
-                    throw e.getCause() instanceof Exception ex ? ex : e;
-                }
-            }
-            Collections.sort(sizeProblems);
-            problems.addAll(sizeProblems);
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     private void listProblems(PrintWriter err, List<String> problems) {
         err.println("irfuse eval: " + (skipMissing ? "skipped" : "problems") + ":");
         problems.forEach(p -> err.println("  " + p));
@@ -323,7 +244,8 @@ public final class EvalCommand implements Callable<Integer> {
             for (String metric : metricNames) {
                 Optional<MetricTable.Stats> s = table.stats(method, metric);
                 boolean best = table.best(metric).map(method::equals).orElse(false);
-                row.add(s.map(x -> String.format(Locale.ROOT, "%s ± %s", fmt(x.mean()), fmt(x.std()))
+                row.add(s.map(x -> (Double.isNaN(x.std()) ? fmt(x.mean())
+                        : String.format(Locale.ROOT, "%s ± %s", fmt(x.mean()), fmt(x.std())))
                         + (best ? " *" : "  ")).orElse("-"));
             }
             cells.add(row);
@@ -335,8 +257,8 @@ public final class EvalCommand implements Callable<Integer> {
                 width[c] = Math.max(width[c], r.get(c).length());
             }
         }
-        w.println("Fusion metrics, profile " + profile.id() + " (mean ± std over images; * best; ↑/↓ higher/lower "
-                + "is better)");
+        w.println("Fusion metrics, profile " + profile.id() + " (mean ± sample std over images; * best; ↑/↓ "
+                + "higher/lower is better)");
         w.println(line(header, width));
         char[] rule = new char[Arrays.stream(width).sum() + 2 * (width.length - 1)];
         Arrays.fill(rule, '-');

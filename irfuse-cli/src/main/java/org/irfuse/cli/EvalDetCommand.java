@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.irfuse.core.detection.Box;
+import org.irfuse.core.detection.CocoJson;
 import org.irfuse.core.detection.DetectionDataset;
 import org.irfuse.core.detection.DetectionEvaluator;
 import org.irfuse.core.detection.DetectionsJson;
@@ -35,8 +36,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "det", mixinStandardHelpOptions = true,
         description = {"Detection scores: per-class AP, mAP@0.5 and mAP@0.5:0.95, VOC all-point and COCO 101-point.",
-            "Ground truth as YOLO txt or VOC XML; predictions as irfuse detections JSON or YOLO txt with a score "
-                    + "column."})
+            "Ground truth as YOLO txt, VOC XML or COCO JSON; predictions as irfuse detections JSON, COCO JSON or "
+                    + "YOLO txt with a score column."})
 public final class EvalDetCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ImageLimits imageLimits;
@@ -45,14 +46,16 @@ public final class EvalDetCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--pred", required = true, paramLabel = "FILE|DIR",
-            description = "A detections .json file, or a folder of YOLO <id>.txt files 'cls cx cy w h score'.")
+            description = "Predictions: an irfuse detections .json, a COCO .json (dataset with scored annotations, "
+                    + "or a results array with --format coco), or a folder of YOLO <id>.txt 'cls cx cy w h score'.")
     Path pred;
 
-    @Option(names = "--gt-dir", required = true, paramLabel = "DIR",
-            description = "Ground truth: <id>.txt (YOLO) or <id>.xml (VOC), one file per image.")
+    @Option(names = {"--gt-dir", "--gt"}, required = true, paramLabel = "DIR|FILE",
+            description = "Ground truth: a folder of <id>.txt (YOLO) or <id>.xml (VOC), one file per image; with "
+                    + "--format coco a COCO dataset .json.")
     Path gtDir;
 
-    @Option(names = "--format", required = true, paramLabel = "yolo|voc", description = "Ground-truth format.")
+    @Option(names = "--format", required = true, paramLabel = "yolo|voc|coco", description = "Ground-truth format.")
     String format;
 
     @Option(names = "--images-dir", paramLabel = "DIR",
@@ -62,42 +65,66 @@ public final class EvalDetCommand implements Callable<Integer> {
 
     @Option(names = "--classes", paramLabel = "SET",
             description = "msrs (person, bicycle, car), m3fd (People, Car, Bus, Motorcycle, Lamp, Truck), a "
-                    + "classes.txt file, or comma-separated names. Default: msrs for yolo, m3fd for voc.")
+                    + "classes.txt file, or comma-separated names. Default: msrs for yolo, m3fd for voc, the "
+                    + "file's categories for coco.")
     String classes;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the scores as JSON (atomically).")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace an existing --out file.")
+    @Option(names = "--coco-gt-out", paramLabel = "FILE",
+            description = "Also write the ground truth as read (any --format) as a COCO dataset .json.")
+    Path cocoGtOut;
+
+    @Option(names = "--overwrite", description = "Replace an existing --out or --coco-gt-out file.")
     boolean overwrite;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        boolean voc = switch (format.toLowerCase(Locale.ROOT)) {
-            case "voc" -> true;
-            case "yolo" -> false;
-            default -> throw new UserException("--format must be yolo or voc, got '" + format + "'");
-        };
-        List<String> classNames = classList(classes == null ? (voc ? "m3fd" : "msrs") : classes);
+        String fmt = format.toLowerCase(Locale.ROOT);
+        if (!List.of("yolo", "voc", "coco").contains(fmt)) {
+            throw new UserException("--format must be yolo, voc or coco, got '" + format + "'");
+        }
+        boolean voc = fmt.equals("voc");
+        boolean cocoGt = fmt.equals("coco");
         UserException.refuseInput(out, pred, gtDir, imagesDir);
+        UserException.refuseInput(cocoGtOut, pred, gtDir, imagesDir);
         UserException.refuseExisting(out, overwrite);
-        Map<String, Path> gtFiles = filesWithExtension(gtDir, voc ? ".xml" : ".txt");
-        gtFiles.remove("classes");   // a YOLO classes.txt beside the labels is not an image
+        UserException.refuseExisting(cocoGtOut, overwrite);
+        CocoJson.Dataset coco = null;
+        List<String> classNames;
+        Map<String, Path> gtFiles;
+        if (cocoGt) {
+            if (!Files.isRegularFile(gtDir)) {
+                throw new UserException(gtDir + ": not a file (--format coco takes a COCO dataset .json as --gt)");
+            }
+            coco = CocoJson.readDataset(gtDir, classes == null ? null : classList(classes));
+            classNames = coco.categories();
+            gtFiles = new TreeMap<>();
+            for (String id : coco.boxes().keySet()) {
+                gtFiles.put(id, gtDir);
+            }
+        } else {
+            classNames = classList(classes == null ? (voc ? "m3fd" : "msrs") : classes);
+            gtFiles = filesWithExtension(gtDir, voc ? ".xml" : ".txt");
+            gtFiles.remove("classes");   // a YOLO classes.txt beside the labels is not an image
+        }
         if (gtFiles.isEmpty()) {
-            throw new UserException(gtDir + ": no " + (voc ? ".xml" : ".txt") + " ground-truth files");
+            throw new UserException(gtDir + ": no " + (cocoGt ? "images" : voc ? ".xml" : ".txt")
+                    + " ground-truth files");
         }
         Map<String, Path> images = imagesDir == null ? Map.of() : FolderPairing.index(imagesDir);
         boolean jsonPredictions = Files.isRegularFile(pred);
         if (!jsonPredictions && !Files.isDirectory(pred)) {
             throw new UserException(pred + ": not found (expected a detections .json file or a folder of YOLO txt)");
         }
-        if (!voc && imagesDir == null) {
+        if (fmt.equals("yolo") && imagesDir == null) {
             throw new UserException("--images-dir is required with --format yolo (YOLO boxes are normalised by the "
                     + "image size)");
         }
-        Map<String, List<Box>> jsonDets = jsonPredictions ? DetectionsJson.read(pred, classNames) : Map.of();
+        Map<String, List<Box>> jsonDets = jsonPredictions ? readJsonPredictions(classNames, coco) : Map.of();
         Map<String, Path> yoloDets = jsonPredictions ? Map.of() : filesWithExtension(pred, ".txt");
 
         List<String> noPrediction = new ArrayList<>();
@@ -113,13 +140,19 @@ public final class EvalDetCommand implements Callable<Integer> {
                     Math.min(5, noPrediction.size()))));
         }
         DetectionEvaluator evaluator = new DetectionEvaluator(classNames.size());
+        Map<String, List<Box>> truthById = new LinkedHashMap<>();
+        Map<String, int[]> sizes = new LinkedHashMap<>();
         int detections = 0;
         try (Progress progress = Progress.start("eval det", gtFiles.size(), "img")) {
             for (Map.Entry<String, Path> e : gtFiles.entrySet()) {
                 String id = e.getKey();
                 int[] size = null;
                 List<Box> truth;
-                if (voc) {
+                if (cocoGt) {
+                    truth = checkClasses(coco.boxes().get(id), classNames, gtDir);
+                    int[] s = coco.sizes().get(id);
+                    size = s[0] > 0 && s[1] > 0 ? s : null;
+                } else if (voc) {
                     VocAnnotations.Annotation a = VocAnnotations.read(e.getValue(), classNames);
                     truth = a.boxes();
                     if (a.width() > 0 && a.height() > 0) {
@@ -144,6 +177,8 @@ public final class EvalDetCommand implements Callable<Integer> {
                 checkClasses(dets, classNames, where);
                 detections += dets.size();
                 evaluator.add(id, truth, dets);
+                truthById.put(id, truth);
+                sizes.put(id, size == null ? new int[2] : size);
                 progress.step();
             }
         }
@@ -163,8 +198,28 @@ public final class EvalDetCommand implements Callable<Integer> {
             AtomicFiles.writeString(out, overwrite, json(classNames, r, gtFiles.size(), detections));
             stdout.println("wrote " + out);
         }
+        if (cocoGtOut != null) {
+            CocoJson.write(cocoGtOut, truthById, sizes, Map.of(), classNames, false, overwrite);
+            stdout.println("wrote " + cocoGtOut);
+        }
         stdout.flush();
         return 0;
+    }
+
+    /** A JSON predictions file: COCO (dataset or, against COCO ground truth, results array) or irfuse's layout. */
+    private Map<String, List<Box>> readJsonPredictions(List<String> classNames, CocoJson.Dataset cocoTruth)
+            throws IOException {
+        if (!CocoJson.isCoco(pred)) {
+            return DetectionsJson.read(pred, classNames);
+        }
+        if (Files.readString(pred).stripLeading().startsWith("[")) {
+            if (cocoTruth == null) {
+                throw new UserException(pred + ": a COCO results array refers to image and category ids of a COCO "
+                        + "dataset; pass that file with --format coco --gt FILE");
+            }
+            return CocoJson.readResults(pred, cocoTruth);
+        }
+        return CocoJson.readDataset(pred, classNames).boxes();
     }
 
     /** {@code msrs}, {@code m3fd}, a classes.txt file, or comma-separated names. */

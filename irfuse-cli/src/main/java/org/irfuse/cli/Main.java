@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         subcommands = {FuseCommand.class, AlignCommand.class, TrainCommand.class, EvalCommand.class,
             DetectCommand.class, SegmentCommand.class, TrainDetectorCommand.class, ReportCommand.class,
             SampleCommand.class, BenchCommand.class, BenchDetectorCommand.class, BenchPretrainedCommand.class,
-            BenchBilevelCommand.class, BenchMetricsCommand.class, BenchAlignCommand.class,
+            BenchBilevelCommand.class, BenchMetricsCommand.class, BenchAlignCommand.class, ExportCommand.class,
+            ImportCommand.class, ExportDatasetCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

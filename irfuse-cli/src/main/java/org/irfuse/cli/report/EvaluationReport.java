@@ -70,11 +70,17 @@ public final class EvaluationReport {
      */
     public static void write(EvaluationTable table, List<ImagePair> pairs, Map<String, Path> fusedDirs, Path out,
             boolean overwrite, Options options) throws IOException {
+        Map<String, Map<String, Path>> fused = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> e : fusedDirs.entrySet()) {
+            fused.put(e.getKey(), FolderPairing.index(e.getValue()));
+        }
+        writeIndexed(table, pairs, fused, out, overwrite, options);
+    }
+
+    /** As {@link #write}, with each method's fused files already indexed by image name (any folder layout). */
+    public static void writeIndexed(EvaluationTable table, List<ImagePair> pairs, Map<String, Map<String, Path>> fused,
+            Path out, boolean overwrite, Options options) throws IOException {
         try (PageOutput page = new PageOutput(out, overwrite)) {
-            Map<String, Map<String, Path>> fused = new LinkedHashMap<>();
-            for (Map.Entry<String, Path> e : fusedDirs.entrySet()) {
-                fused.put(e.getKey(), FolderPairing.index(e.getValue()));
-            }
             List<Path> all = new ArrayList<>();
             for (ImagePair p : pairs) {
                 all.add(p.infrared());

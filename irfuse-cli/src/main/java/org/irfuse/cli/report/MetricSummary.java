@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.irfuse.cli.report.EvaluationTable.Column;
+import org.irfuse.core.metrics.MetricTable;
 
 /**
  * Per-method statistics of an {@link EvaluationTable}: mean and sample standard deviation over images, the best
@@ -96,28 +97,12 @@ public final class MetricSummary {
         return n == 0 ? Double.NaN : sum / n;
     }
 
+    /** Over the finite values (a page shows what it can), with the one statistic of {@link MetricTable#meanAndStd}. */
     private Stat compute(String method, Column c) {
-        double sum = 0;
-        int n = 0;
-        for (String image : table.images()) {
-            double v = table.value(method, image, c);
-            if (Double.isFinite(v)) {
-                sum += v;
-                n++;
-            }
-        }
-        if (n == 0) {
-            return new Stat(Double.NaN, Double.NaN, 0);
-        }
-        double mean = sum / n;
-        double ss = 0;
-        for (String image : table.images()) {
-            double v = table.value(method, image, c);
-            if (Double.isFinite(v)) {
-                ss += (v - mean) * (v - mean);
-            }
-        }
-        return new Stat(mean, n < 2 ? Double.NaN : Math.sqrt(ss / (n - 1)), n);
+        double[] finite = table.images().stream().mapToDouble(image -> table.value(method, image, c))
+                .filter(Double::isFinite).toArray();
+        double[] ms = MetricTable.meanAndStd(finite);
+        return new Stat(ms[0], ms[1], finite.length);
     }
 
     private static String key(String method, Column c) {

@@ -88,6 +88,12 @@ class EvaluationTableTest {
         assertEquals(7.0, s.stat("A", en).mean(), 1e-12);
         assertEquals(Math.sqrt(2), s.stat("A", en).std(), 1e-12, "sample standard deviation (n-1)");
         assertTrue(Double.isNaN(s.stat("A", mse).std()), "one value has no sample std");
+        // The console/JSON summary states the same numbers (one statistic, MetricTable.meanAndStd).
+        org.irfuse.core.metrics.MetricTable json = new org.irfuse.core.metrics.MetricTable(t.rows());
+        for (String m : List.of("A", "B", "C")) {
+            assertEquals(s.stat(m, en).std(), json.stats(m, "EN").orElseThrow().std(), 0, m);
+            assertEquals(s.stat(m, en).mean(), json.stats(m, "EN").orElseThrow().mean(), 0, m);
+        }
         // EN higher is better: A and C tie at 7 (ranks 1.5), B last.
         assertEquals(Set.of("A", "C"), s.best(en));
         assertEquals(1.5, s.rank("A", en));

@@ -13,11 +13,16 @@ import java.util.Set;
 
 /**
  * A long-form table of evaluation values (what {@code irfuse eval} writes and {@link EvaluationCsv#read} gives
- * back) with its per-method summary: mean, population standard deviation and count per method and metric, and
- * the best method per metric by the metric's direction. Methods and metrics keep their first-seen order.
+ * back) with its per-method summary: mean, sample standard deviation and count per method and metric, and the
+ * best method per metric by the metric's direction. Methods and metrics keep their first-seen order.
+ *
+ * <p>The spread over images is the <b>sample</b> standard deviation, √(Σ(x − x̄)² / (n − 1)): the images are a
+ * sample of the scenes a method meets, and it is what the papers' "mean ± std" tables and NumPy's
+ * {@code std(ddof=1)} give. One image has no spread (NaN, written as null). {@link #meanAndStd} is the one place it
+ * is computed; the console table, the JSON summary and the HTML report all use it.
  */
 public final class MetricTable {
-    /** Summary of one (method, metric) cell. {@code std} is the population standard deviation. */
+    /** Summary of one (method, metric) cell. {@code std} is the sample standard deviation (n − 1). */
     public record Stats(String method, String metric, String profile, double mean, double std, int n) {
     }
 
@@ -32,13 +37,33 @@ public final class MetricTable {
                     .computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(r);
         }
         groups.forEach((method, byMetric) -> byMetric.forEach((metric, list) -> {
-            double mean = list.stream().mapToDouble(MetricRow::value).sum() / list.size();
-            double ss = list.stream().mapToDouble(r -> (r.value() - mean) * (r.value() - mean)).sum();
+            double[] ms = meanAndStd(list.stream().mapToDouble(MetricRow::value).toArray());
             Set<String> profiles = new LinkedHashSet<>();
             list.forEach(r -> profiles.add(r.profile()));
             stats.computeIfAbsent(method, k -> new LinkedHashMap<>()).put(metric, new Stats(method, metric,
-                    String.join("+", profiles), mean, Math.sqrt(ss / list.size()), list.size()));
+                    String.join("+", profiles), ms[0], ms[1], list.size()));
         }));
+    }
+
+    /**
+     * {mean, sample standard deviation (n − 1)} of {@code values}; the std is NaN for fewer than two values, and
+     * both are NaN for none. A non-finite value makes both non-finite (callers decide whether to filter first).
+     */
+    public static double[] meanAndStd(double[] values) {
+        int n = values.length;
+        if (n == 0) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        double mean = sum / n;
+        double ss = 0;
+        for (double v : values) {
+            ss += (v - mean) * (v - mean);
+        }
+        return new double[] {mean, n < 2 ? Double.NaN : Math.sqrt(ss / (n - 1))};
     }
 
     public List<MetricRow> rows() {
@@ -99,7 +124,7 @@ public final class MetricTable {
         JsonArray profiles = new JsonArray();
         profiles().forEach(profiles::add);
         root.add("profiles", profiles);
-        root.addProperty("std", "population standard deviation over images");
+        root.addProperty("std", "sample standard deviation over images (n - 1); null for one image");
         // JSON has no NaN or Infinity (most parsers reject them): a non-finite mean or std is written as null,
         // with the count of non-finite per-image values that made it so, per cell and in total.
         Map<String, Integer> nonFinite = new LinkedHashMap<>();

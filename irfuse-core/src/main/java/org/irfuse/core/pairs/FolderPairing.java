@@ -94,6 +94,40 @@ public final class FolderPairing {
         return byName;
     }
 
+    /**
+     * VIFB's layout of fused results: one folder of {@code <image>_<method>.<ext>} files (e.g.
+     * {@code carLight_NSCT_SR.jpg}), split into method → image name → file. Image names are the given ones (the
+     * source folders' names); the longest one followed by {@code _} wins, so both image and method names may hold
+     * underscores. Methods and images are sorted by name.
+     *
+     * @throws IOException naming the folder and a file that starts with no image name, or a duplicate
+     */
+    public static Map<String, Map<String, Path>> indexByMethod(Path dir, java.util.Collection<String> imageNames)
+            throws IOException {
+        List<String> byLength = new java.util.ArrayList<>(imageNames);
+        byLength.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        Map<String, Map<String, Path>> out = new TreeMap<>();
+        List<String> unmatched = new java.util.ArrayList<>();
+        for (Map.Entry<String, Path> e : index(dir).entrySet()) {
+            String stem = e.getKey();
+            String image = byLength.stream().filter(n -> stem.startsWith(n + "_") && stem.length() > n.length() + 1)
+                    .findFirst().orElse(null);
+            if (image == null) {
+                unmatched.add(e.getValue().getFileName().toString());
+                continue;
+            }
+            out.computeIfAbsent(stem.substring(image.length() + 1), k -> new TreeMap<>()).put(image, e.getValue());
+        }
+        if (!unmatched.isEmpty()) {
+            throw new IOException(dir + ": " + unmatched.size() + " file(s) are not named <image>_<method> after an "
+                    + "image of the source folders (e.g. " + unmatched.get(0) + ")");
+        }
+        if (out.isEmpty()) {
+            throw new IOException(dir + ": no <image>_<method> images");
+        }
+        return out;
+    }
+
     private static String extension(String file) {
         int dot = file.lastIndexOf('.');
         return dot < 0 ? "" : file.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
