@@ -32,14 +32,15 @@ import picocli.CommandLine.Option;
 /**
  * {@code irfuse train}: trains a fusion model into a run folder (config, log, checkpoints, samples, model).
  * {@code --stage warmup} trains θ alone on the fusion loss; {@code --stage bilevel} runs bi-level dynamic learning
- * (METHOD.md) against a pixel discriminator and a segmentation network. Settings come from the built-in defaults,
+ * (METHOD.md) against a pixel discriminator and a pretrained segmentation (MFNet) or detection (YOLOv5n) network. Settings come from the built-in defaults,
  * then {@code --config run.yaml|json} (keys are the option names, e.g. {@code upper-every: 10} or
  * {@code upperEvery: 10}), then the options given on the command line, which win.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a fusion model.",
             "  --stage warmup: the fusion network alone on the fusion loss.",
-            "  --stage bilevel: bi-level training against a pixel discriminator and a segmentation network, with "
+            "  --stage bilevel: bi-level training against a pixel discriminator and a pretrained segmentation "
+                + "network (MFNet, --segmenter-weights) or detector (YOLOv5n, --task detection --detector-weights), with "
                 + "labelled data: --synthetic N (generated scenes, exact masks), --msrs-weak DIR (real MSRS pairs, "
                 + "weak labels = filled detection boxes), --seg-data ROOT[:SPLIT] (MSRS/MFNet layout, real masks)."})
 public final class TrainCommand implements Callable<Integer> {
@@ -69,8 +70,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch") Integer batch;
     @Option(names = "--crop", description = "random crop side range MIN:MAX (pixels)") String crop;
     @Option(names = "--lr", description = "peak learning rate (warmup: Adam; bilevel: upper SGD for θ)") Double lr;
-    @Option(names = "--lower-lr", description = "bilevel: peak learning rate of the lower SGD (ω_D, ω_T)")
+    @Option(names = "--lower-lr", description = "bilevel: peak learning rate of the discriminator's SGD (ω_D, "
+            + "from scratch; default 1e-2)")
     Double lowerLr;
+    @Option(names = "--task-lr", description = "bilevel: peak learning rate of the pretrained task network's SGD "
+            + "(ω_T; default 1e-3, see docs/bilevel.md)")
+    Double taskLr;
+    @Option(names = "--task-freeze-backbone", description = "bilevel, --task detection: keep YOLOv5n's backbone "
+            + "(layers 0-9) fixed", arity = "0..1", fallbackValue = "true")
+    Boolean taskFreezeBackbone;
     @Option(names = "--upper-every", paramLabel = "K", description = "bilevel: one upper step every K steps")
     Integer upperEvery;
     @Option(names = "--upper-batch") Integer upperBatch;
@@ -81,19 +89,16 @@ public final class TrainCommand implements Callable<Integer> {
             + "or alternating (no hypergradient)") String mode;
     @Option(names = "--upper-clip", description = "bilevel: clip the upper gradient to this norm (0: off)")
     Double upperClip;
-    @Option(names = "--task", description = "bilevel: the semantic module, segmentation (default) or detection "
-            + "(needs boxes: --synthetic or --msrs-weak)") String task;
-    @Option(names = "--classes", description = "bilevel: segmentation classes (9 for MSRS/MFNet)") Integer classes;
-    @Option(names = "--detection-classes", description = "bilevel: detection classes (3 for MSRS)")
-    Integer detectionClasses;
-    @Option(names = "--task-channels", description = "bilevel: width of the segmentation network") Integer taskChannels;
-    @Option(names = "--detector-weights", paramLabel = "FILE", description = "bilevel, --task detection: pretrained "
-            + "YOLOv5n weights (.npz), fine-tuned with the YOLOv5 loss (without: the legacy FCOS detector)")
+    @Option(names = "--task", description = "bilevel: the semantic module, segmentation (default; pretrained MFNet, "
+            + "--segmenter-weights) or detection (pretrained YOLOv5n, --detector-weights; needs boxes: --synthetic "
+            + "or --msrs-weak)") String task;
+    @Option(names = "--detector-weights", paramLabel = "FILE", description = "bilevel, --task detection (required): "
+            + "pretrained YOLOv5n weights (.npz), fine-tuned with the YOLOv5 loss")
     String detectorWeights;
     @Option(names = "--class-map", description = "bilevel, YOLOv5n: detector=dataset classes (default: by name, "
             + "person, bicycle, car)") String classMap;
-    @Option(names = "--segmenter-weights", paramLabel = "FILE", description = "bilevel, --task segmentation: "
-            + "pretrained MFNet weights (.npz) fed (C(fused, vis), ir) (without: the legacy light segmenter)")
+    @Option(names = "--segmenter-weights", paramLabel = "FILE", description = "bilevel, --task segmentation "
+            + "(required): pretrained MFNet weights (.npz) fed (C(fused, vis), ir)")
     String segmenterWeights;
     @Option(names = "--segmentation-labels", description = "bilevel, MFNet: labels (the data's, default) or "
             + "pseudo (MFNet's own predictions on the visible image)") String segmentationLabels;
@@ -174,6 +179,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         put(o, "lr", lr);
         put(o, "lowerLr", lowerLr);
+        put(o, "taskLr", taskLr);
+        put(o, "taskFreezeBackbone", taskFreezeBackbone);
         put(o, "upperEvery", upperEvery);
         put(o, "upperBatch", upperBatch);
         put(o, "upperShare", upperShare);
@@ -181,9 +188,6 @@ public final class TrainCommand implements Callable<Integer> {
         put(o, "mode", mode);
         put(o, "upperClip", upperClip);
         put(o, "task", task);
-        put(o, "classes", classes);
-        put(o, "detectionClasses", detectionClasses);
-        put(o, "taskChannels", taskChannels);
         put(o, "detectorWeights", detectorWeights);
         put(o, "classMap", classMap);
         put(o, "segmenterWeights", segmenterWeights);
@@ -312,7 +316,7 @@ public final class TrainCommand implements Callable<Integer> {
         cfg.msrsWeak.forEach(d -> inputs.add(Path.of(d)));
         cfg.segmentation.forEach(d -> inputs.add(Path.of(d.replaceFirst(":[^:/\\\\]*$", ""))));
         refuseInputs(inputs, cfg.initModel);
-        ClassPalette palette = cfg.classes == 9 ? ClassPalette.MSRS : ClassPalette.numbered(cfg.classes);
+        ClassPalette palette = ClassPalette.MSRS;
         List<List<PairSample>> sources = new ArrayList<>();
         for (String d : cfg.msrsWeak) {
             sources.add(LabelledPairs.msrsWeak(Path.of(d)));

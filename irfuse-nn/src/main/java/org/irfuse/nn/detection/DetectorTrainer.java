@@ -21,7 +21,6 @@ import org.irfuse.core.detection.Box;
 import org.irfuse.core.detection.DetectionDataset;
 import org.irfuse.core.detection.DetectionEvaluator;
 import org.irfuse.core.pairs.ImagePair;
-import org.irfuse.nn.model.DetectorModel;
 import org.irfuse.nn.optim.Adam;
 import org.irfuse.nn.optim.Optimizer;
 import org.irfuse.nn.runtime.Compute;
@@ -47,31 +46,31 @@ import org.irfuse.nn.task.YoloDetectionTask;
  * dataset, as {@link org.irfuse.nn.train.WarmupTrainer} trains the fusion network: random square crops and flips
  * that move the boxes with the image ({@link CropSampler}), batches drawn from per-step seeds (exact resume), Adam
  * with the scaled warm-up/decay schedule, atomic checkpoints, {@code log.jsonl}, and the final detector with its
- * card in the run folder's {@code model/}.
+ * card in the run folder's {@code model/}. The detector is the pretrained YOLOv5n, fine-tuned (a light FCOS-style
+ * detector trained from scratch was removed: it reached held-out mAP@0.5 ≈ 0.01, docs/experiments.md).
  */
 public final class DetectorTrainer {
     /** Options of a detector run (also written to the run's config.json). */
     public static final class Config {
         public String stage = "detector";
-        /** {@code fcos} (the light anchor-free detector, from scratch) or {@code yolov5n} (fine-tuned from weights). */
-        public String detector = "fcos";
-        /** yolov5n: the pretrained weights (.npz) to start from. */
+        /** The detector: {@code yolov5n}, fine-tuned from pretrained weights (the only one). */
+        public String detector = "yolov5n";
+        /** The pretrained weights (.npz) to start from. */
         public String initWeights;
-        /** yolov5n: keep the backbone (layers 0–9, YOLOv5's {@code --freeze 10}) fixed. */
+        /** Keep the backbone (layers 0–9, YOLOv5's {@code --freeze 10}) fixed. */
         public boolean freezeBackbone;
-        /** yolov5n: detector class → dataset class map (default: by name). */
+        /** Detector class → dataset class map (default: by name). */
         public String classMap;
         public String input = DetectorInput.FUSED.id();
         public List<String> classes = new ArrayList<>(DetectionDataset.MSRS_CLASSES);
-        public int width = 16;
-        public int levels = 3;
         public List<String> data = new ArrayList<>();
         public String fusionModel;
         public int steps = 1000;
         public int batch = 4;
         public int minCrop = 192;
         public int maxCrop = 320;
-        public double lr = 1e-3;
+        /** Adam's peak rate: small, the network is pretrained (docs/experiments.md, "Fine-tuning YOLOv5n"). */
+        public double lr = 1e-5;
         public double weightDecay = 1e-4;
         public int checkpointEvery = 100;
         public int logEvery = 10;
@@ -84,55 +83,10 @@ public final class DetectorTrainer {
             org.irfuse.nn.train.SettingChecks.crop(minCrop, maxCrop);
             org.irfuse.nn.train.SettingChecks.positive("lr", lr);
             org.irfuse.nn.train.SettingChecks.notNegative("weight-decay", weightDecay);
-            org.irfuse.nn.train.SettingChecks.atLeast("width", width, 1);
         }
     }
 
     private DetectorTrainer() {
-    }
-
-    /**
-     * Runs (or resumes) a detector run on {@code samples} (already {@linkplain DetectorInput#prepare prepared}
-     * for the input, each with its boxes) and saves the detector in the run folder.
-     */
-    public static DetectorModel run(Config cfg, List<PairSample> samples, RunFolder run, boolean resume,
-            boolean overwrite, Compute compute, TrainingSession.Listener listener) throws IOException {
-        cfg.validate();
-        DetectorInput input = DetectorInput.parse(cfg.input);
-        for (PairSample s : samples) {
-            if (!s.hasBoxes()) {
-                throw new IllegalArgumentException(s.name() + ": training a detector needs boxes for every sample");
-            }
-        }
-        TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, cfg.steps, resume, overwrite);
-        DetectorModel model = DetectorModel.initialise(cfg.classes, cfg.width, cfg.levels, input, compute);
-        DetectionTask task = new DetectionTask(model.network());
-        List<Parameter> params = new ArrayList<>();
-        for (Pair<String, Parameter> p : model.network().getParameters()) {
-            params.add(p.getValue());
-        }
-        Adam adam = new Adam(compute.root(), cfg.weightDecay);
-        long start = session.restore(compute, Map.of("detector", model.network()), Map.of("detector", adam));
-        loop(cfg, samples, session, start, params, adam, compute, listener, (image, batch, scope) -> {
-            FcosLoss.Parts parts = task.parts(compute.parameters(), image, batch, scope, true);
-            Map<String, Object> terms = new LinkedHashMap<>();
-            terms.put("loss.detection", parts.total());
-            terms.put("loss.classification", parts.classification());
-            terms.put("loss.box", parts.box());
-            terms.put("loss.centerness", parts.centerness());
-            terms.put("positives", parts.positives());
-            return terms;
-        });
-        model.card().stage = "detector";
-        model.card().trainingSteps = cfg.steps;
-        model.card().trainingData = new ArrayList<>(cfg.data);
-        model.card().command = cfg.command;
-        model.card().date = LocalDate.now().toString();
-        if (cfg.fusionModel != null) {
-            model.card().notes = "trained on images fused by " + cfg.fusionModel;
-        }
-        model.save(run.model(), true);
-        return model;
     }
 
     /**
@@ -181,17 +135,13 @@ public final class DetectorTrainer {
         }
     }
 
-    /** The first layer of YOLOv5n's neck: layers below it are the backbone ({@code --freeze 10}). */
-    static final int YOLO_BACKBONE_LAYERS = 10;
-
     /** A fine-tuned YOLOv5n: the network and the card saved beside its weights. */
     public record YoloRun(YoloV5n network, ClassMapping classes, ModelCard card, Path weights) {
     }
 
     /**
      * Fine-tunes YOLOv5n from {@code cfg.initWeights} with {@link YoloLoss} (via {@link YoloDetectionTask}) on
-     * {@code samples} (prepared for the input, with boxes), the same loop, checkpoints and resume as the FCOS
-     * detector; BatchNorm stays frozen at the checkpoint's running statistics (batches of a few crops would make
+     * {@code samples} (prepared for the input, with boxes), with per-step batches, checkpoints and exact resume; BatchNorm stays frozen at the checkpoint's running statistics (batches of a few crops would make
      * batch statistics noise; γ and β train). With {@code freezeBackbone} layers 0–9 take no gradient. Saves
      * {@code model/yolov5n.npz} (the original array names: {@code --detector-weights} loads it) and its card.
      */
@@ -213,19 +163,7 @@ public final class DetectorTrainer {
                 compute);
         Adam adam = new Adam(compute.root(), cfg.weightDecay);
         long start = session.restore(compute, Map.of("detector", net), Map.of("detector", adam));
-        List<Parameter> params = new ArrayList<>();
-        for (Map.Entry<String, Parameter> e : NpzWeights.parameters(net).entrySet()) {
-            Parameter p = e.getValue();
-            if (!p.requiresGradient()) {
-                continue;
-            }
-            boolean frozen = cfg.freezeBackbone && layerOf(e.getKey()) < YOLO_BACKBONE_LAYERS;
-            // Frozen arrays take no gradient at all, which also saves their share of the backward pass.
-            p.getArray().setRequiresGradient(!frozen);
-            if (!frozen) {
-                params.add(p);
-            }
-        }
+        List<Parameter> params = YoloDetectionTask.trainable(net, cfg.freezeBackbone);
         loop(cfg, samples, session, start, params, adam, compute, listener, (image, batch, scope) -> {
             YoloLoss.Parts parts = task.parts(compute.parameters(), image, batch, scope, true);
             Map<String, Object> terms = new LinkedHashMap<>();
@@ -263,11 +201,6 @@ public final class DetectorTrainer {
     /** The weights file of a fine-tuned YOLOv5n in the run's {@code model/} folder. */
     public static final String YOLO_WEIGHTS_FILE = "yolov5n.npz";
 
-    private static int layerOf(String arrayName) {
-        String[] parts = arrayName.split("\\.");
-        return parts.length > 1 && parts[0].equals("layers") ? Integer.parseInt(parts[1]) : Integer.MAX_VALUE;
-    }
-
     /** mAP of any detector over whole (prepared) samples against their boxes. */
     public static DetectionEvaluator.Result evaluate(java.util.function.Function<org.irfuse.core.image.Image,
             List<Box>> detector, int classes, List<PairSample> samples, DetectorInput input) {
@@ -286,16 +219,5 @@ public final class DetectorTrainer {
             out.add(pair.withTruth(null, dataset.boxes(s)));
         }
         return out;
-    }
-
-    /** mAP of a detector over whole (prepared) samples against their boxes. */
-    public static DetectionEvaluator.Result evaluate(Detector detector, List<PairSample> samples,
-            DetectorInput input) {
-        DetectionEvaluator eval = new DetectionEvaluator(detector.network().numClasses());
-        for (PairSample s : samples) {
-            List<Box> det = detector.detect(input.image(s));
-            eval.add(s.name(), s.boxes(), det);
-        }
-        return eval.evaluate();
     }
 }

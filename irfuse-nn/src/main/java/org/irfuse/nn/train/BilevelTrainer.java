@@ -41,7 +41,6 @@ import org.irfuse.nn.optim.Sgd;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.runtime.Gradients;
 import org.irfuse.nn.task.ColourComposite;
-import org.irfuse.nn.task.SegmentationTask;
 import org.irfuse.nn.task.SemanticTask;
 import org.irfuse.nn.task.MfNetSegmentationTask;
 import org.irfuse.nn.task.YoloDetectionTask;
@@ -49,9 +48,6 @@ import org.irfuse.nn.pretrained.ClassMapping;
 import org.irfuse.nn.pretrained.MfNet;
 import org.irfuse.nn.pretrained.MfNetSegmenter;
 import org.irfuse.nn.pretrained.YoloV5n;
-import org.irfuse.nn.detection.DetectionTask;
-import org.irfuse.nn.detection.Detector;
-import org.irfuse.nn.detection.FcosDecoder;
 import org.irfuse.core.detection.DetectionEvaluator;
 import org.irfuse.core.image.Image;
 import org.irfuse.core.image.YCbCr;
@@ -79,26 +75,20 @@ public final class BilevelTrainer {
         /** Warm-start model folder for θ; null or empty: θ starts from scratch. */
         public String initModel;
         /**
-         * The lower-level semantic module ω_T: {@code segmentation} (the light segmenter, {@link #classes} classes)
-         * or {@code detection} (the FCOS-style detector, {@link #detectionClasses} classes, trained on boxes).
+         * The lower-level semantic module ω_T: {@code segmentation} (pretrained MFNet, {@link #segmenterWeights})
+         * or {@code detection} (pretrained YOLOv5n, {@link #detectorWeights}, trained on boxes).
          */
         public String task = "segmentation";
-        public int classes = 9;
-        /** Detection classes when {@link #task} is {@code detection} (MSRS: person, bicycle, car). */
-        public int detectionClasses = 3;
-        /** First-level width of the segmentation network. */
-        public int taskChannels = 16;
         /**
-         * Pretrained YOLOv5n weights (.npz): with them {@code detection} is YOLOv5n fine-tuned with the YOLOv5 loss
-         * ({@link org.irfuse.nn.task.YoloDetectionTask}); without, the legacy FCOS-style detector from scratch.
+         * Pretrained YOLOv5n weights (.npz), required for {@code detection}: YOLOv5n fine-tuned with the YOLOv5 loss
+         * ({@link org.irfuse.nn.task.YoloDetectionTask}).
          */
         public String detectorWeights;
         /** Detector class → dataset class map for YOLOv5n ({@code person=person,...}; default: by name). */
         public String classMap;
         /**
-         * Pretrained MFNet weights (.npz): with them {@code segmentation} is MFNet on (C(Ŷ, V), infrared)
-         * ({@link org.irfuse.nn.task.MfNetSegmentationTask}, 9 MSRS/MFNet classes); without, the legacy light
-         * segmenter from scratch.
+         * Pretrained MFNet weights (.npz), required for {@code segmentation}: MFNet on (C(Ŷ, V), infrared)
+         * ({@link org.irfuse.nn.task.MfNetSegmentationTask}, 9 MSRS/MFNet classes).
          */
         public String segmenterWeights;
         /** MFNet's targets: {@code labels} (the data's) or {@code pseudo} (MFNet's own predictions on the visible image). */
@@ -120,8 +110,18 @@ public final class BilevelTrainer {
         public int maxCrop = 160;
         /** Peak learning rate of the upper level (θ). */
         public double lr = 2e-4;
-        /** Peak learning rate of the lower level (ω_D, ω_T). */
+        /** Peak learning rate of the discriminator ω_D (lower level, from scratch). */
         public double lowerLr = 1e-2;
+        /**
+         * Peak learning rate of the pretrained task network ω_T (lower level). SGD moves a parameter by lr·g (times
+         * about 10 with momentum 0.9) where Adam moves it by about lr whatever the gradient: a network that already
+         * fits the data has small gradients, so plain SGD at 1e-3 is a gentle update (the measured YOLOv5n smoke
+         * run in docs/bilevel.md kept its held-out mAP), where Adam at 1e-4 on all layers destroyed the detector
+         * (docs/experiments.md). 1e-2 (the discriminator's rate, once shared) is for networks from scratch.
+         */
+        public double taskLr = 1e-3;
+        /** YOLOv5n as the task: keep its backbone (layers 0–9) fixed, as train-detector --freeze-backbone. */
+        public boolean taskFreezeBackbone;
         public double lowerMomentum = 0.9;
         public double lowerWeightDecay = 1e-4;
         public double upperWeightDecay = 1e-3;
@@ -137,8 +137,20 @@ public final class BilevelTrainer {
         public long seed = 1;
         public String command = "";
 
-        /** Checks ranges and names; throws IllegalArgumentException with the offending option. */
+        /**
+         * Checks ranges, names and that the task's pretrained weights are given; throws IllegalArgumentException
+         * naming the offending option.
+         */
         public void validate() {
+            validateSettings();
+            require(!task.equals("detection") || present(detectorWeights),
+                    "task detection needs --detector-weights FILE.npz (pretrained YOLOv5n)");
+            require(!task.equals("segmentation") || present(segmenterWeights),
+                    "task segmentation needs --segmenter-weights FILE.npz (pretrained MFNet)");
+        }
+
+        /** {@link #validate} without the weights (a trainer given a task network needs none). */
+        public void validateSettings() {
             Hypergradient.Mode.parse(mode);
             Aggregation.byName(aggregation);
             Width.parse(width);
@@ -147,19 +159,21 @@ public final class BilevelTrainer {
             SettingChecks.atLeast("upper-batch", upperBatch, 1);
             SettingChecks.crop(minCrop, maxCrop);
             SettingChecks.atLeast("synthetic", synthetic, 0);
-            require(classes >= 2, "classes must be at least 2");
             require(task.equals("segmentation") || task.equals("detection"),
                     "task must be segmentation or detection, got '" + task + "'");
-            require(detectionClasses >= 1, "detection-classes must be at least 1");
-            require(taskChannels >= 2, "task-channels must be at least 2");
+            require(!taskFreezeBackbone || task.equals("detection"),
+                    "task-freeze-backbone is for task detection (YOLOv5n's backbone)");
             require(segmentationLabels.equals("labels") || segmentationLabels.equals("pseudo"),
                     "segmentation-labels must be labels or pseudo, got '" + segmentationLabels + "'");
-            require(segmenterWeights != null || segmentationLabels.equals("labels"),
-                    "segmentation-labels pseudo needs --segmenter-weights (MFNet makes the pseudo-labels)");
             require(upperShare > 0 && upperShare < 1, "upper-share must be between 0 and 1");
             SettingChecks.positive("lr", lr);
             SettingChecks.positive("lower-lr", lowerLr);
+            SettingChecks.positive("task-lr", taskLr);
             SettingChecks.notNegative("upper-clip", upperClip);
+        }
+
+        private static boolean present(String s) {
+            return s != null && !s.isBlank();
         }
 
         private static void require(boolean ok, String message) {
@@ -200,7 +214,7 @@ public final class BilevelTrainer {
     /** A trainer over given, initialised networks (tests build float64 ones). */
     public BilevelTrainer(Config cfg, FusionNetwork fusion, PixelDiscriminator discriminator, SemanticTask task,
             Compute compute, DataType dataType) {
-        cfg.validate();
+        cfg.validateSettings();
         this.cfg = cfg;
         this.compute = compute;
         this.dataType = dataType;
@@ -212,7 +226,8 @@ public final class BilevelTrainer {
         this.aggregation = Aggregation.byName(cfg.aggregation);
         this.theta = trainable(fusion);
         this.omegaD = trainable(discriminator);
-        this.omegaT = trainable(task.network());
+        this.omegaT = task instanceof YoloDetectionTask yolo && cfg.taskFreezeBackbone
+                ? YoloDetectionTask.trainable(yolo.network(), true) : trainable(task.network());
         this.all = new ArrayList<>(theta);
         all.addAll(omegaD);
         all.addAll(omegaT);
@@ -271,7 +286,7 @@ public final class BilevelTrainer {
      * Gradients are copied out right after each backward pass and the buffers zeroed (in {@code release-compat}
      * the ω buffers keep the gradient, as the release leaves them).
      */
-    public LowerResult lowerStep(TrainingBatch b, double lr) {
+    public LowerResult lowerStep(TrainingBatch b, double lrD, double lrT) {
         NDManager scope = b.scope();
         double fusionLoss = scalar(objectives.fusionLoss(b.fusedDetached(), b));
         boolean keepBuffers = mode == Hypergradient.Mode.RELEASE_COMPAT;
@@ -279,13 +294,13 @@ public final class BilevelTrainer {
         Gradients.zero(all);
         double fD = backward(() -> objectives.lowerDiscriminator(b.fusedDetached(), b));
         NDList gD = keepBuffers ? Gradients.copy(omegaD, scope) : Gradients.takeAndZero(omegaD, scope);
-        discriminatorOptimizer.step(omegaD, gD, lr);
+        discriminatorOptimizer.step(omegaD, gD, lrD);
 
         Gradients.zero(theta);
         Gradients.zero(omegaT);
         double fT = backward(() -> objectives.taskObjective(b.fusedDetached(), b, true));
         NDList gT = keepBuffers ? Gradients.copy(omegaT, scope) : Gradients.takeAndZero(omegaT, scope);
-        taskOptimizer.step(omegaT, gT, lr);
+        taskOptimizer.step(omegaT, gT, lrT);
         if (!keepBuffers) {
             Gradients.zero(all);
         }
@@ -341,18 +356,20 @@ public final class BilevelTrainer {
      * it (upper-step keys only on upper steps).
      */
     public Map<String, Object> step(long step, CropSampler sampler, CropSampler upperSampler,
-            LearningRateSchedule upperSchedule, LearningRateSchedule lowerSchedule) {
+            LearningRateSchedule upperSchedule, LearningRateSchedule lowerSchedule, LearningRateSchedule taskSchedule) {
         long t0 = System.nanoTime();
         double lr = upperSchedule.at(step);
         double lowerLr = lowerSchedule.at(step);
+        double taskLr = taskSchedule.at(step);
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("step", step);
         v.put("stage", "bilevel");
         v.put("lr", lr);
         v.put("lr.lower", lowerLr);
+        v.put("lr.task", taskLr);
         try (NDManager scope = compute.newStep()) {
             TrainingBatch train = tensors(trainingBatch(sampler, cfg, step), scope);
-            LowerResult lower = lowerStep(train, lowerLr);
+            LowerResult lower = lowerStep(train, lowerLr, taskLr);
             v.put("loss.fusion", lower.fusionLoss());
             v.put("loss.D", lower.discriminatorLoss());
             v.put("loss.T", lower.taskLoss());
@@ -375,7 +392,7 @@ public final class BilevelTrainer {
         for (Map.Entry<String, Object> e : v.entrySet()) {
             if (e.getValue() instanceof Double d && !Double.isFinite(d) && !e.getKey().startsWith("r.")) {
                 throw new TrainingDivergedException("training diverged: " + e.getKey() + " became " + d
-                        + " at step " + step + "; lower the learning rates (--lr, --lower-lr)");
+                        + " at step " + step + "; lower the learning rates (--lr, --lower-lr, --task-lr)");
             }
         }
         v.put("mode", mode.id);
@@ -458,9 +475,11 @@ public final class BilevelTrainer {
         CropSampler upperSampler = new CropSampler(data.upper(), cfg.minCrop, cfg.maxCrop);
         LearningRateSchedule upperSchedule = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
         LearningRateSchedule lowerSchedule = LearningRateSchedule.scaled(cfg.lowerLr, cfg.steps);
+        LearningRateSchedule taskSchedule = LearningRateSchedule.scaled(cfg.taskLr, cfg.steps);
         List<PairSample> previews = data.upper().subList(0, Math.min(2, data.upper().size()));
         for (long step = start + 1; step <= cfg.steps; step++) {
-            Map<String, Object> values = trainer.step(step, sampler, upperSampler, upperSchedule, lowerSchedule);
+            Map<String, Object> values = trainer.step(step, sampler, upperSampler, upperSchedule, lowerSchedule,
+                    taskSchedule);
             if (step % cfg.sampleEvery == 0 || step == cfg.steps) {
                 WarmupTrainer.writeSamples(run, step, previews, model, compute);
             }
@@ -521,26 +540,15 @@ public final class BilevelTrainer {
                             + "pair (use --synthetic or --msrs-weak; segmentation datasets carry no boxes)");
                 }
             }
-            if (cfg.detectorWeights != null && !cfg.detectorWeights.isBlank()) {
-                YoloV5n yolo = YoloV5n.load(java.nio.file.Path.of(cfg.detectorWeights), compute.root());
-                ClassMapping map = ClassMapping.parse(cfg.classMap, ClassMapping.COCO,
-                        org.irfuse.core.detection.DetectionDataset.MSRS_CLASSES);
-                return new YoloDetectionTask(yolo, map, YoloDetectionTask.imageSize(cfg.maxCrop), compute);
-            }
-            return DetectionTask.initialise(cfg.detectionClasses, DETECTOR_WIDTH, DETECTOR_LEVELS, compute,
-                    DataType.FLOAT32);
+            YoloV5n yolo = YoloV5n.load(java.nio.file.Path.of(cfg.detectorWeights), compute.root());
+            ClassMapping map = ClassMapping.parse(cfg.classMap, ClassMapping.COCO,
+                    org.irfuse.core.detection.DetectionDataset.MSRS_CLASSES);
+            return new YoloDetectionTask(yolo, map, YoloDetectionTask.imageSize(cfg.maxCrop), compute);
         }
-        if (cfg.segmenterWeights != null && !cfg.segmenterWeights.isBlank()) {
-            MfNet mfnet = MfNet.load(java.nio.file.Path.of(cfg.segmenterWeights), compute.root());
-            return new MfNetSegmentationTask(mfnet, compute,
-                    cfg.segmentationLabels.equals("pseudo") ? "MFNet pseudo-labels" : "labels");
-        }
-        return SegmentationTask.initialise(cfg.classes, cfg.taskChannels, compute.root(), DataType.FLOAT32);
+        MfNet mfnet = MfNet.load(java.nio.file.Path.of(cfg.segmenterWeights), compute.root());
+        return new MfNetSegmentationTask(mfnet, compute,
+                cfg.segmentationLabels.equals("pseudo") ? "MFNet pseudo-labels" : "labels");
     }
-
-    /** Base width and pyramid levels of the detector used as the lower-level task (the detector's defaults). */
-    static final int DETECTOR_WIDTH = 16;
-    static final int DETECTOR_LEVELS = 3;
 
     /** The held-out task scores of an {@code evaluation.json} map as one line (mAP or mIoU). */
     public static String taskScores(Map<String, Object> evaluation) {
@@ -559,43 +567,6 @@ public final class BilevelTrainer {
      * mAP@0.5:0.95 against the samples' boxes.
      */
     public Map<String, Object> evaluate(List<PairSample> samples) {
-        Map<String, Object> scored = scoreWithTask(samples);
-        if (scored != null) {
-            return scored;
-        }
-        if (task instanceof DetectionTask detection) {
-            return evaluateDetection(samples, detection);
-        }
-        SegmentationTask segmentation = (SegmentationTask) task;
-        Fuser fuser = new Fuser(fusion, compute);
-        ConfusionMatrix matrix = new ConfusionMatrix(segmentation.network().classes());
-        double fusionLoss = 0;
-        for (PairSample s : samples) {
-            float[] fused = fuser.fuseLuminance(s.ir(), s.y(), s.width(), s.height());
-            try (NDManager scope = compute.newStep()) {
-                Shape shape = new Shape(1, 1, s.height(), s.width());
-                NDArray y = scope.create(fused, shape).toType(dataType, false);
-                NDArray target = scope.create(s.target(), shape).toType(dataType, false);
-                fusionLoss += scalar(FusionLoss.of(y, target));
-                NDArray colour = ColourComposite.of(y, scope.create(s.cb(), shape).toType(dataType, false),
-                        scope.create(s.cr(), shape).toType(dataType, false));
-                if (s.hasLabels()) {
-                    matrix.add(s.labels(), segmentation.predict(compute.parameters(), colour));
-                }
-            }
-        }
-        SegmentationMetrics m = SegmentationMetrics.of(matrix, AbsentClassPolicy.COUNT_AS_ZERO);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("heldout.images", samples.size());
-        out.put("heldout.loss.fusion", fusionLoss / Math.max(1, samples.size()));
-        out.put("heldout.mIoU", m.meanIou());
-        out.put("heldout.pixelAccuracy", m.pixelAccuracy());
-        out.put("heldout.IoU", m.iou());
-        return out;
-    }
-
-    /** Held-out scores of a task that scores itself ({@link SemanticTask#score}), or null. */
-    private Map<String, Object> scoreWithTask(List<PairSample> samples) {
         Fuser fuser = new Fuser(fusion, compute);
         List<Image> colour = new ArrayList<>();
         double fusionLoss = 0;
@@ -609,37 +580,10 @@ public final class BilevelTrainer {
             colour.add(YCbCr.merge(s.width(), s.height(), fused, s.cb(), s.cr()));
         }
         Map<String, Object> scores = task.score(samples, colour);
-        if (scores == null) {
-            return null;
-        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("heldout.images", samples.size());
         out.put("heldout.loss.fusion", fusionLoss / Math.max(1, samples.size()));
         out.putAll(scores);
-        return out;
-    }
-
-    private Map<String, Object> evaluateDetection(List<PairSample> samples, DetectionTask detection) {
-        Fuser fuser = new Fuser(fusion, compute);
-        Detector detector = new Detector(detection.detector(), compute, FcosDecoder.Settings.defaults());
-        DetectionEvaluator evaluator = new DetectionEvaluator(detection.detector().numClasses());
-        double fusionLoss = 0;
-        for (PairSample s : samples) {
-            float[] fused = fuser.fuseLuminance(s.ir(), s.y(), s.width(), s.height());
-            try (NDManager scope = compute.newStep()) {
-                Shape shape = new Shape(1, 1, s.height(), s.width());
-                fusionLoss += scalar(FusionLoss.of(scope.create(fused, shape).toType(dataType, false),
-                        scope.create(s.target(), shape).toType(dataType, false)));
-            }
-            Image colour = YCbCr.merge(s.width(), s.height(), fused, s.cb(), s.cr());
-            evaluator.add(s.name(), s.hasBoxes() ? s.boxes() : List.of(), detector.detect(colour));
-        }
-        DetectionEvaluator.Result r = evaluator.evaluate();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("heldout.images", samples.size());
-        out.put("heldout.loss.fusion", fusionLoss / Math.max(1, samples.size()));
-        out.put("heldout.mAP50", r.map50(false));
-        out.put("heldout.mAP50to95", r.map50to95(false));
         return out;
     }
 }

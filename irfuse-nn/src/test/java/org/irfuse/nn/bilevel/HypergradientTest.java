@@ -17,7 +17,7 @@ import java.util.function.Function;
 import org.irfuse.nn.loss.FusionLoss;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.task.ColourComposite;
-import org.irfuse.nn.task.SegmentationTask;
+import org.irfuse.nn.task.MfNetSegmentationTask;
 import org.irfuse.nn.train.BilevelTrainer;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +64,7 @@ class HypergradientTest {
         NDArray task(TrainingBatch b) {
             NDArray y = fused(b);
             NDArray colour = ColourComposite.of(y, b.arrays().cb(), b.arrays().cr());
-            NDArray logits = ((SegmentationTask) sys.trainer.task()).network().logits(ps, colour, true);
+            NDArray logits = ((TinySegmentationTask) sys.trainer.task()).logits(ps, colour, true);
             NDArray labels = b.scope().create(b.raw().labels(),
                     new ai.djl.ndarray.types.Shape(b.raw().size(), b.raw().height(), b.raw().width()))
                     .toType(ai.djl.ndarray.types.DataType.INT64, false);
@@ -142,7 +142,7 @@ class HypergradientTest {
         try (Compute compute = Compute.cpu(); NDManager scope = compute.newStep()) {
             TinySystem sys = new TinySystem(compute, mode, "mean", 5);
             TrainingBatch lowerBatch = sys.trainer.tensors(TinySystem.batch(31), scope);
-            sys.trainer.lowerStep(lowerBatch, 0.05);
+            sys.trainer.lowerStep(lowerBatch, 0.05, 0.05);
             // θ did not change in the lower step, so this batch's detached Ŷ is still current.
             TrainingBatch train = sys.trainer.tensors(TinySystem.batch(32), scope);
             TrainingBatch upper = sys.trainer.tensors(TinySystem.batch(33), scope);
@@ -176,7 +176,7 @@ class HypergradientTest {
             TinySystem sys = new TinySystem(compute, "bilevel", "mean", 7);
             TrainingBatch train = sys.trainer.tensors(TinySystem.batch(41), scope);
             TrainingBatch upper = sys.trainer.tensors(TinySystem.batch(42), scope);
-            sys.trainer.lowerStep(train, 0.0);
+            sys.trainer.lowerStep(train, 0.0, 0.0);
             for (Parameter p : sys.all()) {
                 NDArray g = p.getArray().getGradient();
                 g.addi(g.onesLike().mul(1e3));
@@ -203,7 +203,7 @@ class HypergradientTest {
             double p0 = Math.exp(0.5) / (Math.exp(1.0) + Math.exp(0.5) + Math.exp(0.0));
             double p1 = Math.exp(3.0) / (Math.exp(2.0) + Math.exp(-1.0) + Math.exp(3.0));
             double expected = -(Math.log(p0) + Math.log(p1)) / 2;
-            assertEquals(expected, SegmentationTask.crossEntropy(l, labels).getDouble(), 1e-12);
+            assertEquals(expected, MfNetSegmentationTask.crossEntropy(l, labels).getDouble(), 1e-12);
         }
     }
 }

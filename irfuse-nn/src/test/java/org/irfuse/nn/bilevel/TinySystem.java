@@ -16,7 +16,6 @@ import org.irfuse.nn.modules.FusionNetwork;
 import org.irfuse.nn.modules.FusionNetwork.Width;
 import org.irfuse.nn.modules.PixelDiscriminator;
 import org.irfuse.nn.runtime.Compute;
-import org.irfuse.nn.task.SegmentationTask;
 import org.irfuse.nn.train.BilevelTrainer;
 
 /** Tiny float64 networks and synthetic batches for exactness tests, plus helpers that read gradients out. */
@@ -33,7 +32,7 @@ final class TinySystem {
         fusion.initialize(compute.root(), DataType.FLOAT64, FusionNetwork.initShape());
         PixelDiscriminator disc = new PixelDiscriminator();
         disc.initialize(compute.root(), DataType.FLOAT64, PixelDiscriminator.initShape());
-        SegmentationTask task = SegmentationTask.initialise(9, 4, compute.root(), DataType.FLOAT64);
+        TinySegmentationTask task = new TinySegmentationTask(compute.root(), DataType.FLOAT64);
         BilevelTrainer.Config cfg = new BilevelTrainer.Config();
         cfg.mode = mode;
         cfg.aggregation = aggregation;
