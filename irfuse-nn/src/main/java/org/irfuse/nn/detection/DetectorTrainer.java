@@ -7,13 +7,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.util.Pair;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.irfuse.core.datasets.CropSampler;
 import org.irfuse.core.datasets.PairDataset;
 import org.irfuse.core.datasets.PairSample;
@@ -22,12 +22,13 @@ import org.irfuse.core.detection.DetectionDataset;
 import org.irfuse.core.detection.DetectionEvaluator;
 import org.irfuse.core.pairs.ImagePair;
 import org.irfuse.nn.optim.Adam;
-import org.irfuse.nn.optim.Optimizer;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.runtime.Gradients;
 import org.irfuse.nn.train.BatchArrays;
 import org.irfuse.nn.train.LearningRateSchedule;
 import org.irfuse.nn.train.RunFolder;
+import org.irfuse.nn.train.TrainingListeners;
+import org.irfuse.nn.train.TrainingLoop;
 import org.irfuse.nn.train.TrainingSession;
 import ai.djl.ndarray.NDArray;
 import java.nio.file.Files;
@@ -98,41 +99,48 @@ public final class DetectorTrainer {
         Map<String, Object> terms(NDArray image, CropSampler.Batch batch, NDManager scope);
     }
 
-    /** The training loop every detector shares: per-step batches, Adam on {@code params}, log and checkpoints. */
-    private static void loop(Config cfg, List<PairSample> samples, TrainingSession session, long start,
-            List<Parameter> params, Adam adam, Compute compute, TrainingSession.Listener listener, BatchLoss loss)
-            throws IOException {
+    /**
+     * The detector's training loop: per-step batches, Adam on {@code params}, then the standard listeners
+     * (divergence of the loss or gradient, log, checkpoints, progress).
+     */
+    private static void loop(Config cfg, List<PairSample> samples, RunFolder run, long start,
+            List<Parameter> params, Map<String, Block> blocks, Adam adam, Compute compute,
+            TrainingSession.Listener listener, BatchLoss loss) throws IOException {
         DetectorInput input = DetectorInput.parse(cfg.input);
         CropSampler sampler = new CropSampler(samples, cfg.minCrop, cfg.maxCrop);
         LearningRateSchedule schedule = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
         long t0 = System.nanoTime();
-        for (long step = start + 1; step <= cfg.steps; step++) {
-            double lr = schedule.at(step);
-            CropSampler.Batch batch = sampler.next(CropSampler.forStep(cfg.seed, step), cfg.batch);
-            Map<String, Object> values = new LinkedHashMap<>();
-            values.put("step", step);
-            values.put("stage", "detector");
-            values.put("lr", lr);
-            try (NDManager scope = compute.newStep()) {
-                BatchArrays b = BatchArrays.of(batch, scope, DataType.FLOAT32);
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    Map<String, Object> terms = loss.terms(input.image(b), batch, scope);
-                    gc.backward((NDArray) terms.get("loss.detection"));
-                    terms.forEach((k, v) -> values.put(k, v instanceof NDArray a ? (Object) (double) a.getFloat() : v));
-                }
-                NDList grads = Gradients.takeAndZero(params, scope);
-                double norm = Math.sqrt(Gradients.squaredNorm(grads));
-                if (!Double.isFinite(norm) || !Double.isFinite((Double) values.get("loss.detection"))) {
-                    throw new org.irfuse.nn.train.TrainingDivergedException("training diverged: the loss or "
-                            + "gradient became non-finite at step " + step
-                            + " (loss " + values.get("loss.detection") + "); lower --lr");
-                }
-                values.put("gradnorm.detector", norm);
-                adam.step(params, grads, lr);
-            }
-            values.put("seconds", (System.nanoTime() - t0) / 1e9);
-            session.endStep(step, values, step % cfg.logEvery == 0, cfg.checkpointEvery, listener);
-        }
+        new TrainingLoop()
+                .listen(TrainingListeners.divergence(k -> k.equals("loss.detection") || k.equals("gradnorm.detector"),
+                        "lower --lr"))
+                .listen(TrainingListeners.log(run, cfg.logEvery, step -> false, Set.of()))
+                .listen(TrainingListeners.checkpoint(run, cfg.checkpointEvery, blocks, Map.of("detector", adam)))
+                .listen(TrainingListeners.progress(listener))
+                .run(start, cfg.steps, step -> {
+                    double lr = schedule.at(step);
+                    CropSampler.Batch batch = sampler.next(CropSampler.forStep(cfg.seed, step), cfg.batch);
+                    Map<String, Object> values = new LinkedHashMap<>();
+                    values.put("step", step);
+                    values.put("stage", "detector");
+                    values.put("lr", lr);
+                    try (NDManager scope = compute.newStep()) {
+                        BatchArrays b = BatchArrays.of(batch, scope, DataType.FLOAT32);
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            Map<String, Object> terms = loss.terms(input.image(b), batch, scope);
+                            gc.backward((NDArray) terms.get("loss.detection"));
+                            terms.forEach((k, v) -> values.put(k, v instanceof NDArray a ? (Object) (double) a.getFloat()
+                                    : v));
+                        }
+                        NDList grads = Gradients.takeAndZero(params, scope);
+                        double norm = Math.sqrt(Gradients.squaredNorm(grads));
+                        values.put("gradnorm.detector", norm);
+                        if (Double.isFinite(norm)) {
+                            adam.step(params, grads, lr);
+                        }
+                    }
+                    values.put("seconds", (System.nanoTime() - t0) / 1e9);
+                    return values;
+                });
     }
 
     /** A fine-tuned YOLOv5n: the network and the card saved beside its weights. */
@@ -156,15 +164,16 @@ public final class DetectorTrainer {
                 throw new IllegalArgumentException(s.name() + ": training a detector needs boxes for every sample");
             }
         }
-        TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, cfg.steps, resume, overwrite);
+        TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, resume, overwrite);
         YoloV5n net = YoloV5n.load(Path.of(cfg.initWeights), compute.root());
         ClassMapping classes = ClassMapping.parse(cfg.classMap, ClassMapping.COCO, cfg.classes);
         YoloDetectionTask task = new YoloDetectionTask(net, classes, YoloDetectionTask.imageSize(cfg.maxCrop),
                 compute);
         Adam adam = new Adam(compute.root(), cfg.weightDecay);
-        long start = session.restore(compute, Map.of("detector", net), Map.of("detector", adam));
+        Map<String, Block> blocks = Map.of("detector", net);
+        long start = session.restore(compute, blocks, Map.of("detector", adam));
         List<Parameter> params = YoloDetectionTask.trainable(net, cfg.freezeBackbone);
-        loop(cfg, samples, session, start, params, adam, compute, listener, (image, batch, scope) -> {
+        loop(cfg, samples, run, start, params, blocks, adam, compute, listener, (image, batch, scope) -> {
             YoloLoss.Parts parts = task.parts(compute.parameters(), image, batch, scope, true);
             Map<String, Object> terms = new LinkedHashMap<>();
             terms.put("loss.detection", parts.total());

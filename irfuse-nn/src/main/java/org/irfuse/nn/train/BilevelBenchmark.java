@@ -60,18 +60,16 @@ public final class BilevelBenchmark {
         FusionModel model = FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);
         PixelDiscriminator disc = new PixelDiscriminator();
         disc.initialize(compute.root(), DataType.FLOAT32, PixelDiscriminator.initShape());
-        SemanticTask task = BilevelTrainer.newTask(cfg, new BilevelTrainer.Split(train, upper), compute);
-        BilevelTrainer trainer = new BilevelTrainer(cfg, model.network(), disc, task, compute, DataType.FLOAT32);
+        SemanticTask task = SemanticTasks.create(cfg, new HeldOutSplit(train, upper), compute);
+        BilevelStep trainer = new BilevelStep(cfg, model.network(), disc, task, compute, DataType.FLOAT32);
         CropSampler sampler = new CropSampler(train, cfg.minCrop, cfg.maxCrop);
         CropSampler upperSampler = new CropSampler(upper, cfg.minCrop, cfg.maxCrop);
-        LearningRateSchedule us = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
-        LearningRateSchedule ls = LearningRateSchedule.scaled(cfg.lowerLr, cfg.steps);
-        LearningRateSchedule ts = LearningRateSchedule.scaled(cfg.taskLr, cfg.steps);
+        BilevelStep.Schedules schedules = BilevelStep.Schedules.of(cfg);
         List<Double> all = new ArrayList<>();
         List<Double> lowerOnly = new ArrayList<>();
         List<Double> upperSteps = new ArrayList<>();
         for (long step = 1; step <= steps + warmupSteps; step++) {
-            Map<String, Object> v = trainer.step(step, sampler, upperSampler, us, ls, ts);
+            Map<String, Object> v = trainer.step(step, sampler, upperSampler, schedules);
             if (step <= warmupSteps) {
                 continue;
             }

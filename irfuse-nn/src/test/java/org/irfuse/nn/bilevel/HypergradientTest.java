@@ -18,6 +18,7 @@ import org.irfuse.nn.loss.FusionLoss;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.task.ColourComposite;
 import org.irfuse.nn.task.MfNetSegmentationTask;
+import org.irfuse.nn.train.BilevelStep;
 import org.irfuse.nn.train.BilevelTrainer;
 import org.junit.jupiter.api.Test;
 
@@ -110,7 +111,7 @@ class HypergradientTest {
             TinySystem sys = new TinySystem(compute, "bilevel", "mean", 3);
             TrainingBatch train = sys.trainer.tensors(TinySystem.batch(21), scope);
             TrainingBatch upper = sys.trainer.tensors(TinySystem.batch(22), scope);
-            BilevelTrainer.UpperStep u = sys.trainer.upperGradients(train, upper, 1, 0.1, scope);
+            BilevelStep.UpperStep u = sys.trainer.upperGradients(train, upper, 1, 0.1, scope);
 
             Reference d = referenceD(sys, train, upper);
             Reference t = referenceT(sys, train, upper);
@@ -146,7 +147,7 @@ class HypergradientTest {
             // θ did not change in the lower step, so this batch's detached Ŷ is still current.
             TrainingBatch train = sys.trainer.tensors(TinySystem.batch(32), scope);
             TrainingBatch upper = sys.trainer.tensors(TinySystem.batch(33), scope);
-            BilevelTrainer.UpperStep u = sys.trainer.upperGradients(train, upper, 1, 0.1, scope);
+            BilevelStep.UpperStep u = sys.trainer.upperGradients(train, upper, 1, 0.1, scope);
             Reference d = referenceD(sys, train, upper);
             Reference t = referenceT(sys, train, upper);
             return new double[] {relativeError(u.discriminator().r(), d.r()), relativeError(u.task().r(), t.r()),
@@ -181,7 +182,7 @@ class HypergradientTest {
                 NDArray g = p.getArray().getGradient();
                 g.addi(g.onesLike().mul(1e3));
             }
-            BilevelTrainer.UpperStep u = sys.trainer.upperGradients(train, upper, 1, 0.1, scope);
+            BilevelStep.UpperStep u = sys.trainer.upperGradients(train, upper, 1, 0.1, scope);
             Reference d = referenceD(sys, train, upper);
             Reference t = referenceT(sys, train, upper);
             double eD = relativeError(flat(u.discriminator().g()), d.g());

@@ -91,7 +91,7 @@ public class BilevelTrainerTest {
         cfg.maxCrop = 48;
         cfg.lr = 0.04;
         cfg.upperClip = 2;
-        BilevelTrainer.Split split = BilevelTrainer.heldOut(SCENES, 0.25, cfg.seed);
+        HeldOutSplit split = HeldOutSplit.of(SCENES, 0.25, cfg.seed);
         assertEquals(2, split.upper().size());
         try (Compute compute = Compute.cpu()) {
             BilevelTrainer.Outcome out = BilevelTrainer.run(cfg, split, null, new RunFolder(dir), false, false,
@@ -130,13 +130,13 @@ public class BilevelTrainerTest {
         cfg.taskFreezeBackbone = true;
         cfg.minCrop = 64;
         cfg.maxCrop = 64;
-        BilevelTrainer.Split split = BilevelTrainer.heldOut(SCENES, 0.25, cfg.seed);
+        HeldOutSplit split = HeldOutSplit.of(SCENES, 0.25, cfg.seed);
         try (Compute compute = Compute.cpu()) {
-            SemanticTask task = BilevelTrainer.newTask(cfg, split, compute);
+            SemanticTask task = SemanticTasks.create(cfg, split, compute);
             FusionModel fusion = FusionModel.initialise(FusionNetwork.Width.NANO, compute, DataType.FLOAT32);
             PixelDiscriminator disc = new PixelDiscriminator();
             disc.initialize(compute.root(), DataType.FLOAT32, PixelDiscriminator.initShape());
-            BilevelTrainer trainer = new BilevelTrainer(cfg, fusion.network(), disc, task, compute,
+            BilevelStep trainer = new BilevelStep(cfg, fusion.network(), disc, task, compute,
                     DataType.FLOAT32);
             Map<String, Parameter> named = NpzWeights.parameters((YoloV5n) task.network());
             long neckAndHead = named.entrySet().stream().filter(e -> e.getValue().requiresGradient()
@@ -149,8 +149,8 @@ public class BilevelTrainerTest {
             float[] headBefore = head.getArray().toFloatArray();
             try (NDManager scope = compute.newStep()) {
                 CropSampler sampler = new CropSampler(split.train(), cfg.minCrop, cfg.maxCrop);
-                TrainingBatch b = trainer.tensors(BilevelTrainer.trainingBatch(sampler, cfg, 1), scope);
-                BilevelTrainer.LowerResult r = trainer.lowerStep(b, cfg.lowerLr, 1e-2);
+                TrainingBatch b = trainer.tensors(BilevelStep.trainingBatch(sampler, cfg, 1), scope);
+                BilevelStep.LowerResult r = trainer.lowerStep(b, cfg.lowerLr, 1e-2);
                 assertTrue(Double.isFinite(r.taskLoss()) && r.taskLoss() > 0, "YOLOv5 loss " + r.taskLoss());
             }
             assertArrayEquals(stemBefore, stem.getArray().toFloatArray(), "the frozen backbone moved");
@@ -180,7 +180,7 @@ public class BilevelTrainerTest {
         }
         try (Compute compute = Compute.cpu()) {
             e = assertThrows(IllegalArgumentException.class, () -> BilevelTrainer.run(det,
-                    BilevelTrainer.heldOut(noBoxes, 0.25, 1), null, new RunFolder(dir.resolve("x")), false, false,
+                    HeldOutSplit.of(noBoxes, 0.25, 1), null, new RunFolder(dir.resolve("x")), false, false,
                     compute, null));
             assertTrue(e.getMessage().contains("synthetic/"), e.getMessage());
         }
@@ -201,7 +201,7 @@ public class BilevelTrainerTest {
         cfg.aggregation = "random";
         cfg.minCrop = 24;
         cfg.maxCrop = 32;
-        BilevelTrainer.Split split = BilevelTrainer.heldOut(SCENES, 0.25, cfg.seed);
+        HeldOutSplit split = HeldOutSplit.of(SCENES, 0.25, cfg.seed);
         Path whole = dir.resolve("whole");
         Path killed = dir.resolve("killed");
         try (Compute compute = Compute.cpu()) {
