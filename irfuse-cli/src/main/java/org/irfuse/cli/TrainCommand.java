@@ -68,7 +68,7 @@ public final class TrainCommand implements Callable<Integer> {
             + "from scratch; default 1e-2)")
     Double lowerLr;
     @Option(names = "--task-lr", description = "bilevel: peak learning rate of the pretrained task network's SGD "
-            + "(ω_T; default 1e-3, see docs/bilevel.md)")
+            + "(ω_T; default: YOLOv5n 1e-3, MFNet 1e-4, see docs/bilevel.md)")
     Double taskLr;
     @Option(names = "--task-freeze-backbone", description = "bilevel, --task detection: keep YOLOv5n's backbone "
             + "(layers 0-9) fixed", arity = "0..1", fallbackValue = "true")

@@ -49,7 +49,7 @@ public final class BilevelStep {
         /** Each peak rate under the scaled warm-up/decay schedule over the run's steps. */
         public static Schedules of(Config cfg) {
             return new Schedules(LearningRateSchedule.scaled(cfg.lr, cfg.steps),
-                    LearningRateSchedule.scaled(cfg.lowerLr, cfg.steps), LearningRateSchedule.scaled(cfg.taskLr,
+                    LearningRateSchedule.scaled(cfg.lowerLr, cfg.steps), LearningRateSchedule.scaled(cfg.taskLr(),
                             cfg.steps));
         }
     }

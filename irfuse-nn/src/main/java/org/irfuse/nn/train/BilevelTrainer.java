@@ -84,13 +84,13 @@ public final class BilevelTrainer {
         /** Peak learning rate of the discriminator ω_D (lower level, from scratch). */
         public double lowerLr = 1e-2;
         /**
-         * Peak learning rate of the pretrained task network ω_T (lower level). SGD moves a parameter by lr·g (times
-         * about 10 with momentum 0.9) where Adam moves it by about lr whatever the gradient: a network that already
-         * fits the data has small gradients, so plain SGD at 1e-3 is a gentle update (the measured YOLOv5n smoke
-         * run in docs/bilevel.md kept its held-out mAP), where Adam at 1e-4 on all layers destroyed the detector
-         * (docs/experiments.md). 1e-2 (the discriminator's rate, once shared) is for networks from scratch.
+         * Peak learning rate of the pretrained task network ω_T (lower level); null: {@link #defaultTaskLr} of the
+         * task, stored resolved in config.json. SGD with momentum 0.9 moves a weight by about 10·lr·|g| per step,
+         * Adam by about lr whatever the gradient; Adam at 1e-4 on all layers destroyed YOLOv5n, 1e-5 with a frozen
+         * backbone helped (docs/experiments.md). The defaults put the SGD step near that 1e-5 for each network's
+         * gradients on MSRS crops (median |g| about 4e-4 for YOLOv5n, 1e-2 for MFNet; docs/bilevel.md).
          */
-        public double taskLr = 1e-3;
+        public Double taskLr;
         /** YOLOv5n as the task: keep its backbone (layers 0–9) fixed, as train-detector --freeze-backbone. */
         public boolean taskFreezeBackbone;
         public double lowerMomentum = 0.9;
@@ -139,8 +139,20 @@ public final class BilevelTrainer {
             require(upperShare > 0 && upperShare < 1, "upper-share must be between 0 and 1");
             SettingChecks.positive("lr", lr);
             SettingChecks.positive("lower-lr", lowerLr);
-            SettingChecks.positive("task-lr", taskLr);
+            if (taskLr != null) {
+                SettingChecks.positive("task-lr", taskLr);
+            }
             SettingChecks.notNegative("upper-clip", upperClip);
+        }
+
+        /** {@link #taskLr}, or the task's default when none is set. */
+        public double taskLr() {
+            return taskLr != null ? taskLr : defaultTaskLr(task);
+        }
+
+        /** SGD peak rate of a pretrained task network: YOLOv5n 1e-3, MFNet 1e-4 (see {@link #taskLr}). */
+        public static double defaultTaskLr(String task) {
+            return task.equals("detection") ? 1e-3 : 1e-4;
         }
 
         private static boolean present(String s) {
@@ -173,6 +185,8 @@ public final class BilevelTrainer {
     public static Outcome run(Config cfg, HeldOutSplit split, FusionModel init, RunFolder run, boolean resume,
             boolean overwrite, Compute compute, TrainingSession.Listener listener) throws IOException {
         cfg.validate();
+        // Stored resolved, so config.json says which rate the task trained at (and a resumed run keeps it).
+        cfg.taskLr = cfg.taskLr();
         TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, resume, overwrite);
         FusionModel model = init != null ? init
                 : FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);

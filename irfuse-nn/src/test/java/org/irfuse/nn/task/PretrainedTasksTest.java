@@ -112,6 +112,12 @@ class PretrainedTasksTest {
             double miou = (Double) out.evaluation().get("heldout.mIoU");
             assertTrue(miou >= 0 && miou <= 1, "mIoU " + miou);
             assertTrue(out.model().card().notes.contains("against MFNet pseudo-labels"), out.model().card().notes);
+            // No --task-lr given: MFNet's default, stored resolved in config.json and used by the schedule.
+            JsonObject config = com.google.gson.JsonParser.parseString(Files.readString(dir.resolve("config.json")))
+                    .getAsJsonObject();
+            assertEquals(1e-4, config.get("taskLr").getAsDouble(), 0);
+            double lrTask = rows.get(1).get("lr.task").getAsDouble();
+            assertTrue(lrTask > 0 && lrTask <= 1e-4, "lr.task " + lrTask);
         }
     }
 }

@@ -59,6 +59,8 @@ public class BilevelTrainerTest {
         cfg.maxCrop = 64;
         cfg.lr = 0.05;
         cfg.lowerLr = 0.05;
+        // Ten times MFNet's default: in a few dozen steps on synthetic scenes the task loss must visibly drop.
+        cfg.taskLr = 1e-3;
         cfg.logEvery = 1;
         cfg.sampleEvery = 1000;
         cfg.checkpointEvery = 1000;
@@ -171,6 +173,11 @@ public class BilevelTrainerTest {
         seg.taskFreezeBackbone = true;
         e = assertThrows(IllegalArgumentException.class, seg::validate);
         assertTrue(e.getMessage().contains("task-freeze-backbone"), e.getMessage());
+        // The pretrained tasks' SGD rates: YOLOv5n 1e-3, MFNet (about 25x larger gradients) 1e-4, unless set.
+        assertEquals(1e-4, seg.taskLr(), 0);
+        assertEquals(1e-3, det.taskLr(), 0);
+        seg.taskLr = 3e-5;
+        assertEquals(3e-5, seg.taskLr(), 0);
         // Pairs without boxes cannot train a detector: refused with the pair named, before any weights are read.
         det.detectorWeights = dir.resolve("never-read.npz").toString();
         det.steps = 2;
