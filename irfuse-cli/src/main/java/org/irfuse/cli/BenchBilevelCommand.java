@@ -22,11 +22,12 @@ public final class BenchBilevelCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "2") int batch;
     @Option(names = "--crop", defaultValue = "128", description = "crop side (pixels)") int crop;
     @Option(names = "--upper-every", defaultValue = "10", description = "K of the bi-level schedule") int upperEvery;
-    @Option(names = "--task-channels", defaultValue = "16") int taskChannels;
+    @Option(names = "--segmenter-weights", required = true, paramLabel = "FILE",
+            description = "pretrained MFNet weights (.npz), the task network") String segmenterWeights;
     @Option(names = "--threads", description = "CPU threads") Integer threads;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (threads != null) {
             Compute.configureThreads(threads);
         }
@@ -37,14 +38,14 @@ public final class BenchBilevelCommand implements Callable<Integer> {
         cfg.minCrop = crop;
         cfg.maxCrop = crop;
         cfg.upperEvery = upperEvery;
-        cfg.taskChannels = taskChannels;
+        cfg.segmenterWeights = segmenterWeights;
         cfg.steps = 1000;
         List<PairSample> train = PairDataset.synthetic(8, 320, 240, 1);
         List<PairSample> upper = PairDataset.synthetic(2, 320, 240, 100);
         try (Compute compute = Compute.cpu()) {
             List<BilevelBenchmark.Timing> t = BilevelBenchmark.run(cfg, train, upper, steps, warmupSteps, compute);
-            System.out.printf(Locale.ROOT, "width %s, batch %d, crop %d, task channels %d, threads %s, %d timed "
-                    + "steps per variant%n", width, batch, crop, taskChannels, threads == null ? "default" : threads,
+            System.out.printf(Locale.ROOT, "width %s, batch %d, crop %d, task MFNet, threads %s, %d timed "
+                    + "steps per variant%n", width, batch, crop, threads == null ? "default" : threads,
                     steps);
             System.out.printf(Locale.ROOT, "%-18s %12s %12s %16s %14s%n", "variant", "median s", "mean s",
                     "median lower-only", "median upper");

@@ -21,11 +21,8 @@ import org.irfuse.core.image.ImageReader;
 import org.irfuse.core.image.ImageWriter;
 import org.irfuse.core.pairs.FolderPairing;
 import org.irfuse.core.pairs.ImagePair;
-import org.irfuse.nn.detection.Detector;
 import org.irfuse.nn.detection.DetectorInput;
-import org.irfuse.nn.detection.FcosDecoder;
 import org.irfuse.nn.fusion.Fuser;
-import org.irfuse.nn.model.DetectorModel;
 import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.pretrained.ClassMapping;
 import org.irfuse.nn.pretrained.Padding;
@@ -43,42 +40,39 @@ import picocli.CommandLine.Option;
  * JSON file or YOLO txt files with a score column, and optionally the images with their boxes drawn.
  */
 @Command(name = "detect", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Detect objects with the pretrained YOLOv5n or a trained FCOS detector; write detections "
+        description = {"Detect objects with YOLOv5n (pretrained, or fine-tuned by train-detector); write detections "
                 + "(JSON or YOLO txt) and drawings.",
             "  irfuse detect --detector-weights yolov5n_coco.npz --images fused/ -o out --draw",
             "  irfuse detect --detector-weights yolov5n_coco.npz --ir-dir IR --vis-dir VIS --input ir -o out",
-            "  irfuse detect --model runs/det/model --ir-dir IR --vis-dir VIS -o out --format yolo"})
+            "  irfuse detect --detector-weights runs/yolo/model/yolov5n.npz --ir-dir IR --vis-dir VIS -o out "
+                    + "--format yolo"})
 public final class DetectCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ImageLimits imageLimits;
 
-    @Option(names = "--detector", paramLabel = "yolov5n|fcos",
-            description = "yolov5n (pretrained, needs --detector-weights; the default when they are given) or fcos "
-                    + "(a detector trained with train-detector, needs --model)")
+    @Option(names = "--detector", paramLabel = "yolov5n", defaultValue = "yolov5n",
+            description = "the detector: yolov5n (the only one; needs --detector-weights)")
     String detector;
 
     @Option(names = "--detector-weights", paramLabel = "FILE",
             description = "YOLOv5n weights as .npz (see README: where to get them, how to convert a .pt)")
     Path detectorWeights;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "fcos: a trained detector folder")
-    Path model;
-
     @Option(names = "--classes", paramLabel = "SET",
-            description = "yolov5n: the dataset classes to report (msrs (default), m3fd, a classes.txt, or a comma "
+            description = "the dataset classes to report (msrs (default), m3fd, a classes.txt, or a comma "
                     + "list)")
     String classes;
 
     @Option(names = "--class-map", paramLabel = "COCO=CLASS,...",
-            description = "yolov5n: COCO classes counted as dataset classes (default: the same names)")
+            description = "COCO classes counted as dataset classes (default: the same names)")
     String classMap;
 
     @Option(names = "--input", paramLabel = "ir|vis|fused",
-            description = "yolov5n with --ir-dir/--vis-dir: which image to detect on (default fused)")
+            description = "with --ir-dir/--vis-dir: which image to detect on (default fused)")
     String input;
 
     @Option(names = "--pad", defaultValue = "bottom-right", paramLabel = "WHERE",
-            description = "yolov5n: pad to a multiple of 32 with gray 114 at the bottom-right (default) or center")
+            description = "pad to a multiple of 32 with gray 114 at the bottom-right (default) or center")
     String pad;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -98,8 +92,7 @@ public final class DetectCommand implements Callable<Integer> {
     }
 
     @Option(names = "--fusion-model", paramLabel = "DIR",
-            description = "with --ir-dir/--vis-dir and a detector trained on fused images: the fusion model "
-                    + "(default: the shipped model)")
+            description = "with --ir-dir/--vis-dir and --input fused: the fusion model (default: the shipped model)")
     Path fusionModel;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "output folder") Path out;
@@ -112,17 +105,16 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--draw", description = "also write OUT/drawn/<id>.png with the boxes drawn") boolean draw;
 
     @Option(names = "--score-threshold",
-            description = "keep detections above this score (yolov5n 0.001 and fcos 0.05 by default: mAP wants low "
-                    + "thresholds)")
+            description = "keep detections above this score (default 0.001: mAP wants low thresholds)")
     Double scoreThreshold;
 
-    @Option(names = "--draw-threshold", description = "draw only boxes above this score (yolov5n 0.25, fcos 0.3)")
+    @Option(names = "--draw-threshold", description = "draw only boxes above this score (default 0.25)")
     Double drawThreshold;
 
-    @Option(names = "--nms-iou", description = "class-wise NMS IoU threshold (yolov5n 0.45, fcos 0.6)")
+    @Option(names = "--nms-iou", description = "class-wise NMS IoU threshold (default 0.45)")
     Double nmsIou;
 
-    @Option(names = "--max-detections", description = "boxes kept: yolov5n per class (300), fcos overall (100)")
+    @Option(names = "--max-detections", description = "boxes kept per class (default 300)")
     Integer maxDetections;
     @Option(names = "--overwrite", description = "replace existing output files") boolean overwrite;
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
@@ -149,41 +141,29 @@ public final class DetectCommand implements Callable<Integer> {
         if (!fmt.equals("json") && !fmt.equals("yolo") && !fmt.equals("coco")) {
             throw new UserException("--format must be json, coco or yolo, got '" + format + "'");
         }
-        boolean yolo = yolo();
+        checkDetector();
         List<Item> items = items();
         if (items.isEmpty()) {
             throw new UserException("no images to run on");
         }
         refuseExisting(items, fmt);
-        double score = scoreThreshold != null ? scoreThreshold : yolo ? 0.001 : 0.05;
-        double drawAbove = drawThreshold != null ? drawThreshold : yolo ? 0.25 : 0.3;
+        double score = scoreThreshold != null ? scoreThreshold : 0.001;
+        double drawAbove = drawThreshold != null ? drawThreshold : 0.25;
         UserException.refuseUnwritable(out);
         Map<String, List<Box>> all = new LinkedHashMap<>();
         Map<String, int[]> sizes = new LinkedHashMap<>();
         Map<String, String> fileNames = new LinkedHashMap<>();
         try (Compute compute = Compute.open(device)) {
-            List<String> classNames;
-            DetectorInput kind;
-            Function<Image, List<Box>> run;
-            if (yolo) {
-                classNames = EvalDetCommand.classList(classes == null ? "msrs" : classes);
-                YoloDetector.Settings settings = new YoloDetector.Settings(score, nmsIou == null ? 0.45 : nmsIou,
-                        maxDetections == null ? 300 : maxDetections, Padding.parse(pad));
-                ClassMapping mapping = ClassMapping.parse(classMap, ClassMapping.COCO, classNames);
-                YoloV5n net = YoloV5n.load(detectorWeights, compute.root());
-                net.freezeParameters(true);
-                YoloDetector d = new YoloDetector(net, compute, mapping, settings,
-                        Precision.resolve(precision, compute.device()));
-                kind = input == null ? DetectorInput.FUSED : DetectorInput.parse(input);
-                run = d::detect;
-            } else {
-                FcosDecoder.Settings settings = new FcosDecoder.Settings(score, 1000, nmsIou == null ? 0.6 : nmsIou,
-                        maxDetections == null ? 100 : maxDetections);
-                DetectorModel dm = DetectorModel.load(model, compute);
-                classNames = dm.classes();
-                kind = dm.input();
-                run = new Detector(dm.network(), compute, settings)::detect;
-            }
+            List<String> classNames = EvalDetCommand.classList(classes == null ? "msrs" : classes);
+            YoloDetector.Settings settings = new YoloDetector.Settings(score, nmsIou == null ? 0.45 : nmsIou,
+                    maxDetections == null ? 300 : maxDetections, Padding.parse(pad));
+            ClassMapping mapping = ClassMapping.parse(classMap, ClassMapping.COCO, classNames);
+            YoloV5n net = YoloV5n.load(detectorWeights, compute.root());
+            net.freezeParameters(true);
+            YoloDetector d = new YoloDetector(net, compute, mapping, settings,
+                    Precision.resolve(precision, compute.device()));
+            DetectorInput kind = input == null ? DetectorInput.FUSED : DetectorInput.parse(input);
+            Function<Image, List<Box>> run = d::detect;
             Fuser fuser = null;
             if (source.pairs != null && kind == DetectorInput.FUSED) {
                 FusionModel fm = TrainDetectorCommand.fusionModel(fusionModel, compute);
@@ -223,33 +203,15 @@ public final class DetectCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Which detector: explicit, else YOLOv5n when its weights are given; checks what each one needs. */
-    private boolean yolo() {
-        String d = detector != null ? detector.strip().toLowerCase(Locale.ROOT)
-                : detectorWeights != null ? "yolov5n" : "fcos";
-        switch (d) {
-            case "yolov5n" -> {
-                if (detectorWeights == null) {
-                    throw new UserException("--detector yolov5n needs --detector-weights FILE.npz (README: "
-                            + "pretrained detector)");
-                }
-                if (model != null) {
-                    throw new UserException("--model is for --detector fcos; yolov5n takes --detector-weights");
-                }
-                return true;
-            }
-            case "fcos" -> {
-                if (model == null) {
-                    throw new UserException("--detector fcos needs --model DIR (a folder made by train-detector); "
-                            + "for the pretrained YOLOv5n pass --detector-weights");
-                }
-                if (classes != null || classMap != null || input != null) {
-                    throw new UserException("--classes, --class-map and --input are for yolov5n; an fcos model "
-                            + "carries its classes and input in its card");
-                }
-                return false;
-            }
-            default -> throw new UserException("--detector must be yolov5n or fcos, got '" + detector + "'");
+    /** YOLOv5n is the only detector; it needs its weights. */
+    private void checkDetector() {
+        if (!detector.strip().equalsIgnoreCase("yolov5n")) {
+            throw new UserException("--detector must be yolov5n, got '" + detector + "' (the FCOS detector from "
+                    + "scratch was removed)");
+        }
+        if (detectorWeights == null) {
+            throw new UserException("--detector yolov5n needs --detector-weights FILE.npz (README: pretrained "
+                    + "detector)");
         }
     }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Infrared/visible image fusion trained for what comes after it.",
         subcommands = {FuseCommand.class, AlignCommand.class, TrainCommand.class, EvalCommand.class,
             DetectCommand.class, SegmentCommand.class, TrainDetectorCommand.class, ReportCommand.class,
-            SampleCommand.class, BenchCommand.class, BenchDetectorCommand.class, BenchPretrainedCommand.class,
+            SampleCommand.class, BenchCommand.class, BenchPretrainedCommand.class,
             BenchBilevelCommand.class, BenchMetricsCommand.class, BenchAlignCommand.class, ExportCommand.class,
             ImportCommand.class, ExportDatasetCommand.class,
             CommandLine.HelpCommand.class})

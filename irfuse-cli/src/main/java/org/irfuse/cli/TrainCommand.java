@@ -1,14 +1,7 @@
 package org.irfuse.cli;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,23 +16,25 @@ import org.irfuse.core.segmentation.ClassPalette;
 import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.train.BilevelTrainer;
+import org.irfuse.nn.train.HeldOutSplit;
+import org.irfuse.nn.train.RunConfig;
 import org.irfuse.nn.train.RunFolder;
 import org.irfuse.nn.train.WarmupTrainer;
-import org.yaml.snakeyaml.Yaml;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code irfuse train}: trains a fusion model into a run folder (config, log, checkpoints, samples, model).
  * {@code --stage warmup} trains θ alone on the fusion loss; {@code --stage bilevel} runs bi-level dynamic learning
- * (METHOD.md) against a pixel discriminator and a segmentation network. Settings come from the built-in defaults,
- * then {@code --config run.yaml|json} (keys are the option names, e.g. {@code upper-every: 10} or
- * {@code upperEvery: 10}), then the options given on the command line, which win.
+ * (METHOD.md) against a pixel discriminator and a pretrained segmentation (MFNet) or detection (YOLOv5n) network.
+ * Settings are layered by {@link RunConfig}: the built-in defaults (on {@code --resume}: the run's config.json),
+ * then {@code --config run.yaml|json}, then the options given on the command line.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a fusion model.",
             "  --stage warmup: the fusion network alone on the fusion loss.",
-            "  --stage bilevel: bi-level training against a pixel discriminator and a segmentation network, with "
+            "  --stage bilevel: bi-level training against a pixel discriminator and a pretrained segmentation "
+                + "network (MFNet, --segmenter-weights) or detector (YOLOv5n, --task detection --detector-weights), with "
                 + "labelled data: --synthetic N (generated scenes, exact masks), --msrs-weak DIR (real MSRS pairs, "
                 + "weak labels = filled detection boxes), --seg-data ROOT[:SPLIT] (MSRS/MFNet layout, real masks)."})
 public final class TrainCommand implements Callable<Integer> {
@@ -69,8 +64,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch") Integer batch;
     @Option(names = "--crop", description = "random crop side range MIN:MAX (pixels)") String crop;
     @Option(names = "--lr", description = "peak learning rate (warmup: Adam; bilevel: upper SGD for θ)") Double lr;
-    @Option(names = "--lower-lr", description = "bilevel: peak learning rate of the lower SGD (ω_D, ω_T)")
+    @Option(names = "--lower-lr", description = "bilevel: peak learning rate of the discriminator's SGD (ω_D, "
+            + "from scratch; default 1e-2)")
     Double lowerLr;
+    @Option(names = "--task-lr", description = "bilevel: peak learning rate of the pretrained task network's SGD "
+            + "(ω_T; default: YOLOv5n 1e-3, MFNet 1e-4, see docs/bilevel.md)")
+    Double taskLr;
+    @Option(names = "--task-freeze-backbone", description = "bilevel, --task detection: keep YOLOv5n's backbone "
+            + "(layers 0-9) fixed", arity = "0..1", fallbackValue = "true")
+    Boolean taskFreezeBackbone;
     @Option(names = "--upper-every", paramLabel = "K", description = "bilevel: one upper step every K steps")
     Integer upperEvery;
     @Option(names = "--upper-batch") Integer upperBatch;
@@ -81,19 +83,16 @@ public final class TrainCommand implements Callable<Integer> {
             + "or alternating (no hypergradient)") String mode;
     @Option(names = "--upper-clip", description = "bilevel: clip the upper gradient to this norm (0: off)")
     Double upperClip;
-    @Option(names = "--task", description = "bilevel: the semantic module, segmentation (default) or detection "
-            + "(needs boxes: --synthetic or --msrs-weak)") String task;
-    @Option(names = "--classes", description = "bilevel: segmentation classes (9 for MSRS/MFNet)") Integer classes;
-    @Option(names = "--detection-classes", description = "bilevel: detection classes (3 for MSRS)")
-    Integer detectionClasses;
-    @Option(names = "--task-channels", description = "bilevel: width of the segmentation network") Integer taskChannels;
-    @Option(names = "--detector-weights", paramLabel = "FILE", description = "bilevel, --task detection: pretrained "
-            + "YOLOv5n weights (.npz), fine-tuned with the YOLOv5 loss (without: the legacy FCOS detector)")
+    @Option(names = "--task", description = "bilevel: the semantic module, segmentation (default; pretrained MFNet, "
+            + "--segmenter-weights) or detection (pretrained YOLOv5n, --detector-weights; needs boxes: --synthetic "
+            + "or --msrs-weak)") String task;
+    @Option(names = "--detector-weights", paramLabel = "FILE", description = "bilevel, --task detection (required): "
+            + "pretrained YOLOv5n weights (.npz), fine-tuned with the YOLOv5 loss")
     String detectorWeights;
     @Option(names = "--class-map", description = "bilevel, YOLOv5n: detector=dataset classes (default: by name, "
             + "person, bicycle, car)") String classMap;
-    @Option(names = "--segmenter-weights", paramLabel = "FILE", description = "bilevel, --task segmentation: "
-            + "pretrained MFNet weights (.npz) fed (C(fused, vis), ir) (without: the legacy light segmenter)")
+    @Option(names = "--segmenter-weights", paramLabel = "FILE", description = "bilevel, --task segmentation "
+            + "(required): pretrained MFNet weights (.npz) fed (C(fused, vis), ir)")
     String segmenterWeights;
     @Option(names = "--segmentation-labels", description = "bilevel, MFNet: labels (the data's, default) or "
             + "pseudo (MFNet's own predictions on the visible image)") String segmentationLabels;
@@ -117,50 +116,24 @@ public final class TrainCommand implements Callable<Integer> {
             + "(bf16 convolutions, float32 loss, gradients and Adam)")
     String precision;
 
-    private static final Gson GSON = new GsonBuilder().create();
 
     @Override
     public Integer call() throws Exception {
-        JsonObject fromFile = config == null ? new JsonObject() : readConfig(config);
-        String chosen = stage != null ? stage
-                : fromFile.has("stage") ? fromFile.get("stage").getAsString() : "warmup";
-        chosen = chosen.toLowerCase(Locale.ROOT);
+        JsonObject fromFile = config == null ? new JsonObject() : RunConfig.readFile(config);
+        RunFolder resumeFrom = resume ? new RunFolder(runDir) : null;
+        String chosen = RunConfig.stage(stage, fromFile, resumeFrom, "warmup");
         if (threads != null) {
             Compute.configureThreads(threads);
         }
         switch (chosen) {
             case "warmup":
-                return warmup(merge(fromFile, WarmupTrainer.Config.class, WarmupTrainer.Config.class));
+                return warmup(RunConfig.layer(WarmupTrainer.Config.class, "warmup", fromFile, config, overrides(),
+                        resumeFrom));
             case "bilevel":
-                return bilevel(merge(fromFile, BilevelTrainer.Config.class, BilevelTrainer.Config.class));
+                return bilevel(RunConfig.layer(BilevelTrainer.Config.class, "bilevel", fromFile, config, overrides(),
+                        resumeFrom));
             default:
                 throw new UserException("unknown --stage '" + chosen + "' (expected warmup or bilevel)");
-        }
-    }
-
-    /** Defaults, then the config file, then the command-line options. */
-    <T> T merge(JsonObject fromFile, Class<T> type, Class<?> fieldsOf) {
-        JsonObject merged = new JsonObject();
-        for (Map.Entry<String, JsonElement> e : fromFile.entrySet()) {
-            String key = camel(e.getKey());
-            if (!hasField(fieldsOf, key)) {
-                throw new UserException(config + ": unknown setting '" + e.getKey() + "' for this stage");
-            }
-            merged.add(key, e.getValue());
-        }
-        for (Map.Entry<String, Object> e : overrides().entrySet()) {
-            if (!hasField(fieldsOf, e.getKey())) {
-                throw new UserException("option --" + kebab(e.getKey()) + " does not apply to this stage"
-                        + (e.getKey().equals("data") ? " (bilevel needs labels: --synthetic N, --msrs-weak DIR or "
-                        + "--seg-data ROOT[:SPLIT])" : ""));
-            }
-            merged.add(e.getKey(), GSON.toJsonTree(e.getValue()));
-        }
-        merged.addProperty("stage", fieldsOf == BilevelTrainer.Config.class ? "bilevel" : "warmup");
-        try {
-            return GSON.fromJson(merged, type);
-        } catch (RuntimeException e) {
-            throw new UserException("bad setting: " + e.getMessage());
         }
     }
 
@@ -178,6 +151,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         put(o, "lr", lr);
         put(o, "lowerLr", lowerLr);
+        put(o, "taskLr", taskLr);
+        put(o, "taskFreezeBackbone", taskFreezeBackbone);
         put(o, "upperEvery", upperEvery);
         put(o, "upperBatch", upperBatch);
         put(o, "upperShare", upperShare);
@@ -185,9 +160,6 @@ public final class TrainCommand implements Callable<Integer> {
         put(o, "mode", mode);
         put(o, "upperClip", upperClip);
         put(o, "task", task);
-        put(o, "classes", classes);
-        put(o, "detectionClasses", detectionClasses);
-        put(o, "taskChannels", taskChannels);
         put(o, "detectorWeights", detectorWeights);
         put(o, "classMap", classMap);
         put(o, "segmenterWeights", segmenterWeights);
@@ -211,64 +183,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static void put(Map<String, Object> o, String key, Object value) {
         if (value instanceof Double d && !Double.isFinite(d)) {
-            throw new UserException("--" + kebab(key) + " must be a finite number, got " + d);
+            throw new UserException("--" + RunConfig.kebab(key) + " must be a finite number, got " + d);
         }
         if (value != null) {
             o.put(key, value);
-        }
-    }
-
-    private static boolean hasField(Class<?> type, String name) {
-        try {
-            Field f = type.getField(name);
-            return !Modifier.isStatic(f.getModifiers());
-        } catch (NoSuchFieldException e) {
-            return false;
-        }
-    }
-
-    static String camel(String key) {
-        StringBuilder b = new StringBuilder();
-        boolean up = false;
-        for (char c : key.trim().toCharArray()) {
-            if (c == '-' || c == '_') {
-                up = true;
-            } else {
-                b.append(up ? Character.toUpperCase(c) : c);
-                up = false;
-            }
-        }
-        return b.toString();
-    }
-
-    static String kebab(String key) {
-        return key.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
-    }
-
-    static JsonObject readConfig(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new UserException(file + ": config file not found");
-        }
-        String text = Files.readString(file);
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        try {
-            if (name.endsWith(".json")) {
-                return JsonParser.parseString(text).getAsJsonObject();
-            }
-            Object yaml = new Yaml().load(text);
-            if (yaml == null) {
-                return new JsonObject();
-            }
-            if (!(yaml instanceof Map<?, ?>)) {
-                throw new UserException(file + ": expected a mapping of settings");
-            }
-            return GSON.toJsonTree(yaml).getAsJsonObject();
-        } catch (RuntimeException e) {
-            if (e instanceof UserException u) {
-                throw u;
-            }
-            throw new UserException(file + ": not valid " + (name.endsWith(".json") ? "JSON" : "YAML") + " ("
-                    + e.getMessage() + ")");
         }
     }
 
@@ -317,7 +235,7 @@ public final class TrainCommand implements Callable<Integer> {
         cfg.msrsWeak.forEach(d -> inputs.add(Path.of(d)));
         cfg.segmentation.forEach(d -> inputs.add(Path.of(d.replaceFirst(":[^:/\\\\]*$", ""))));
         refuseInputs(inputs, cfg.initModel);
-        ClassPalette palette = cfg.classes == 9 ? ClassPalette.MSRS : ClassPalette.numbered(cfg.classes);
+        ClassPalette palette = ClassPalette.MSRS;
         List<List<PairSample>> sources = new ArrayList<>();
         for (String d : cfg.msrsWeak) {
             sources.add(LabelledPairs.msrsWeak(Path.of(d)));
@@ -328,16 +246,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (cfg.synthetic > 0) {
             sources.add(PairDataset.synthetic(cfg.synthetic, 320, 240, cfg.seed));
         }
-        List<PairSample> train = new ArrayList<>();
-        List<PairSample> upper = new ArrayList<>();
-        for (List<PairSample> source : sources) {
-            BilevelTrainer.Split s = BilevelTrainer.heldOut(source, cfg.upperShare, cfg.seed);
-            train.addAll(s.train());
-            upper.addAll(s.upper());
-        }
+        HeldOutSplit split = HeldOutSplit.ofEach(sources, cfg.upperShare, cfg.seed);
         System.err.printf(Locale.ROOT, "irfuse train --stage bilevel: %d training pairs, %d held out for upper "
-                + "batches; mode %s, aggregation %s, K=%d, width %s, %d steps, crops %d-%d px%n", train.size(),
-                upper.size(), cfg.mode, cfg.aggregation, cfg.upperEvery, cfg.width, cfg.steps, cfg.minCrop,
+                + "batches; mode %s, aggregation %s, K=%d, width %s, %d steps, crops %d-%d px%n", split.train().size(),
+                split.upper().size(), cfg.mode, cfg.aggregation, cfg.upperEvery, cfg.width, cfg.steps, cfg.minCrop,
                 cfg.maxCrop);
         try (Compute compute = Compute.open(device)) {
             FusionModel init = null;
@@ -348,7 +260,7 @@ public final class TrainCommand implements Callable<Integer> {
             BilevelTrainer.Outcome out;
             Map<String, Object> lastUpper = new LinkedHashMap<>();
             try (Progress bar = Progress.start("bilevel", cfg.steps, "step")) {
-                out = BilevelTrainer.run(cfg, new BilevelTrainer.Split(train, upper), init, new RunFolder(runDir),
+                out = BilevelTrainer.run(cfg, split, init, new RunFolder(runDir),
                         resume, overwrite, compute, (step, total, v) -> {
                             bar.stepTo(step);
                             if (v.containsKey("r.D")) {

@@ -14,12 +14,9 @@ import org.irfuse.core.datasets.PairSample;
 import org.irfuse.core.detection.DetectionDataset;
 import org.irfuse.core.detection.DetectionEvaluator;
 import org.irfuse.core.detection.YoloLabels;
-import org.irfuse.nn.detection.Detector;
 import org.irfuse.nn.detection.DetectorInput;
 import org.irfuse.nn.detection.DetectorTrainer;
-import org.irfuse.nn.detection.FcosDecoder;
 import org.irfuse.nn.fusion.Fuser;
-import org.irfuse.nn.model.DetectorModel;
 import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.train.RunFolder;
@@ -31,19 +28,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code irfuse train-detector}: trains the light FCOS-style detector on fused, infrared or visible images of a
+ * {@code irfuse train-detector}: fine-tunes the pretrained YOLOv5n on fused, infrared or visible images of a
  * box-labelled dataset, optionally scoring it on held-out pairs (mAP@0.5 and mAP@0.5:0.95, COCO 101-point),
  * which are then recorded in the detector's card.
  */
 @Command(name = "train-detector", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a detector on fused, infrared or visible images: the light FCOS-style detector from "
-                + "scratch, or fine-tune pretrained YOLOv5n (--detector yolov5n --init-weights W).",
-            "  irfuse train-detector --input fused --ir-dir msrs/ir --vis-dir msrs/vi "
-                    + "--labels msrs/det_labels/fusion --run-dir runs/det",
-            "  irfuse train-detector --detector yolov5n --init-weights yolov5n_coco.npz --input fused "
-                    + "--ir-dir msrs/ir --vis-dir msrs/vi --labels msrs/det_labels/fusion --run-dir runs/yolo",
-            "  irfuse train-detector --input ir --m3fd M3FD --train-list M3FD/Main/train.txt "
-                    + "--eval-list M3FD/Main/test.txt --run-dir runs/det-ir"})
+        description = {"Fine-tune the pretrained YOLOv5n detector on fused, infrared or visible images.",
+            "  irfuse train-detector --init-weights yolov5n_coco.npz --input fused --ir-dir msrs/ir "
+                    + "--vis-dir msrs/vi --labels msrs/det_labels/fusion --freeze-backbone --lr 1e-5 --run-dir runs/yolo",
+            "  irfuse train-detector --init-weights yolov5n_coco.npz --input ir --m3fd M3FD "
+                    + "--train-list M3FD/Main/train.txt --eval-list M3FD/Main/test.txt --run-dir runs/det-ir"})
 public final class TrainDetectorCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ImageLimits imageLimits;
@@ -83,14 +77,12 @@ public final class TrainDetectorCommand implements Callable<Integer> {
             description = "fusion model for --input fused (default: the shipped model)")
     Path fusionModel;
 
-    @Option(names = "--width", defaultValue = "16", description = "base channels of the detector") int width;
-    @Option(names = "--levels", defaultValue = "3", description = "pyramid levels: 2 (strides 8,16) or 3 (8,16,32)")
-    int levels;
     @Option(names = "--steps", defaultValue = "1000") int steps;
     @Option(names = "--batch", defaultValue = "4") int batch;
     @Option(names = "--crop", defaultValue = "192:320", description = "random crop side range MIN:MAX (pixels)")
     String crop;
-    @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate (Adam)") double lr;
+    @Option(names = "--lr", defaultValue = "1e-5", description = "peak learning rate (Adam; 1e-4 on all layers made "
+            + "the pretrained detector worse, 1e-5 with --freeze-backbone helped: docs/experiments.md)") double lr;
     @Option(names = "--checkpoint-every", defaultValue = "100") int checkpointEvery;
     @Option(names = "--seed", defaultValue = "1") long seed;
 
@@ -103,18 +95,18 @@ public final class TrainDetectorCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
 
-    @Option(names = "--detector", defaultValue = "fcos", description = "fcos (the light anchor-free detector, from "
-            + "scratch) or yolov5n (fine-tune pretrained weights: --init-weights)")
+    @Option(names = "--detector", defaultValue = "yolov5n", description = "the detector: yolov5n (the only one; "
+            + "fine-tuned from --init-weights)")
     String detector;
 
-    @Option(names = "--init-weights", paramLabel = "FILE", description = "yolov5n: the weights to start from (.npz, "
-            + "e.g. ../shared/models/yolov5n_coco.npz)")
+    @Option(names = "--init-weights", paramLabel = "FILE", description = "the pretrained weights to start from "
+            + "(.npz, e.g. ../shared/models/yolov5n_coco.npz; required)")
     Path initWeights;
 
-    @Option(names = "--freeze-backbone", description = "yolov5n: keep layers 0-9 fixed (YOLOv5's --freeze 10)")
+    @Option(names = "--freeze-backbone", description = "keep layers 0-9 fixed (YOLOv5's --freeze 10)")
     boolean freezeBackbone;
 
-    @Option(names = "--class-map", description = "yolov5n: detector=dataset classes (default: by name)")
+    @Option(names = "--class-map", description = "detector=dataset classes (default: by name)")
     String classMap;
 
     @Override
@@ -132,26 +124,20 @@ public final class TrainDetectorCommand implements Callable<Integer> {
         if (train.isEmpty()) {
             throw new UserException("no training pairs" + (trainList == null ? "" : " listed in " + trainList));
         }
-        boolean yolo = switch (detector.strip().toLowerCase(Locale.ROOT)) {
-            case "fcos" -> false;
-            case "yolov5n" -> true;
-            default -> throw new UserException("unknown --detector '" + detector + "' (expected fcos or yolov5n)");
-        };
-        if (yolo && initWeights == null) {
-            throw new UserException("--detector yolov5n needs --init-weights FILE.npz (the pretrained YOLOv5n weights)");
+        if (!detector.strip().equalsIgnoreCase("yolov5n")) {
+            throw new UserException("unknown --detector '" + detector + "' (expected yolov5n; the FCOS detector "
+                    + "from scratch was removed)");
         }
-        if (!yolo && (initWeights != null || freezeBackbone || classMap != null)) {
-            throw new UserException("--init-weights, --freeze-backbone and --class-map are for --detector yolov5n");
+        if (initWeights == null) {
+            throw new UserException("train-detector needs --init-weights FILE.npz (the pretrained YOLOv5n weights)");
         }
         DetectorTrainer.Config cfg = new DetectorTrainer.Config();
-        cfg.detector = yolo ? "yolov5n" : "fcos";
+        cfg.detector = "yolov5n";
         cfg.initWeights = initWeights == null ? null : initWeights.toString();
         cfg.freezeBackbone = freezeBackbone;
         cfg.classMap = classMap;
         cfg.input = kind.id();
         cfg.classes = new ArrayList<>(dataset.classNames());
-        cfg.width = width;
-        cfg.levels = levels;
         cfg.steps = steps;
         cfg.batch = batch;
         cfg.minCrop = range[0];
@@ -173,34 +159,8 @@ public final class TrainDetectorCommand implements Callable<Integer> {
                 held = kind.prepare(held, fuser);
             }
             RunFolder run = new RunFolder(runDir);
-            if (yolo) {
-                return fineTuneYolo(cfg, train, held, kind, run, compute);
-            }
-            DetectorModel model;
-            try (Progress bar = Progress.start("detector", steps, "step")) {
-                model = DetectorTrainer.run(cfg, train, run, resume, overwrite, compute, (step, total, values) -> {
-                    bar.stepTo(step);
-                    bar.message(String.format(Locale.ROOT, "loss %.4f lr %.2e",
-                            ((Number) values.get("loss.detection")).doubleValue(),
-                            ((Number) values.get("lr")).doubleValue()));
-                });
-            }
-            if (!held.isEmpty()) {
-                Detector detector = new Detector(model.network(), compute, FcosDecoder.Settings.defaults());
-                DetectionEvaluator.Result r = DetectorTrainer.evaluate(detector, held, kind);
-                Map<String, Double> m = new LinkedHashMap<>();
-                m.put("mAP50", r.map50(true));
-                m.put("mAP50-95", r.map50to95(true));
-                m.put("pairs", (double) held.size());
-                model.card().metrics.put("heldout " + evalList, m);
-                model.save(run.model(), true);
-                System.out.printf(Locale.ROOT, "held-out %d pairs: mAP@0.5 %.4f  mAP@0.5:0.95 %.4f (COCO 101-point, "
-                        + "%d classes with ground truth)%n", held.size(), r.map50(true), r.map50to95(true),
-                        r.classesEvaluated());
-            }
-            System.out.println("detector saved to " + run.model() + " (" + model.card().parameters + " parameters)");
+            return fineTuneYolo(cfg, train, held, kind, run, compute);
         }
-        return 0;
     }
 
     private Integer fineTuneYolo(DetectorTrainer.Config cfg, List<PairSample> train, List<PairSample> held,

@@ -239,6 +239,10 @@ class HardeningTest {
         // Settings that do not enter the parameters may change.
         CliRun ok = CliRun.of(tinyTrain(run, "--resume", "--log-every", "1"));
         assertEquals(0, ok.exitCode(), ok.err());
+        // Nothing repeated: the run's config.json supplies every setting (RunConfig).
+        CliRun bare = CliRun.of("train", "--run-dir", run.toString(), "--resume");
+        assertEquals(0, bare.exitCode(), bare.err());
+        assertArrayEquals(model, Files.readAllBytes(run.resolve("model/fusion.params")));
         // Killed before the first checkpoint: --resume starts again at step 0 instead of asking for --resume.
         Files.delete(run.resolve("checkpoint.bin"));
         CliRun again = CliRun.of(tinyTrain(run, "--resume"));

@@ -155,9 +155,10 @@ class PretrainedCommandsTest {
                 tmp.resolve("o").toString());
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("--detector yolov5n needs --detector-weights"), r.err());
-        r = CliRun.of("detect", "--images", tmp.resolve("vi").toString(), "-o", tmp.resolve("o").toString());
+        r = CliRun.of("detect", "--detector", "fcos", "--detector-weights", bogus.toString(), "--images",
+                tmp.resolve("vi").toString(), "-o", tmp.resolve("o").toString());
         assertEquals(2, r.exitCode());
-        assertTrue(r.err().contains("--detector fcos needs --model"), r.err());
+        assertTrue(r.err().contains("--detector must be yolov5n, got 'fcos'"), r.err());
         assertFalse(Files.exists(tmp.resolve("o/detections.json")));
     }
 

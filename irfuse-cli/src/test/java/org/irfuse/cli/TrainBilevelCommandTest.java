@@ -24,8 +24,12 @@ class TrainBilevelCommandTest {
 
     @Test
     void bilevelFromAYamlConfigWithCommandLineOverrides(@TempDir Path dir) throws Exception {
+        java.util.Optional<Path> mfnet = org.irfuse.core.io.SharedData.model("mfnet_mfnet9.npz");
+        org.junit.jupiter.api.Assumptions.assumeTrue(mfnet.isPresent(),
+                org.irfuse.core.io.SharedData.missingModelMessage("mfnet_mfnet9.npz"));
         Path yaml = dir.resolve("run.yaml");
-        Files.writeString(yaml, String.join("\n", "stage: bilevel", "width: nano", "task-channels: 4",
+        Files.writeString(yaml, String.join("\n", "stage: bilevel", "width: nano",
+                "segmenter-weights: " + mfnet.get(),
                 "synthetic: 4", "steps: 50", "upper-every: 2", "batch: 1", "upper-batch: 1", "min-crop: 24",
                 "max-crop: 24", "aggregation: mgda", "lower-lr: 0.01", "lr: 0.001", "upper-clip: 1.0", ""));
         Path runDir = dir.resolve("run");
@@ -60,5 +64,15 @@ class TrainBilevelCommandTest {
         assertEquals(Errors.USER_ERROR, run(err2, "train", "--stage", "bilevel", "--data", dir.toString(), "-o",
                 dir.resolve("r2").toString()));
         assertTrue(err2.toString().contains("--msrs-weak"), err2.toString());
+        // The task networks are pretrained: without their weights the run is refused, naming the option.
+        StringWriter err3 = new StringWriter();
+        assertEquals(Errors.USER_ERROR, run(err3, "train", "--stage", "bilevel", "--synthetic", "4", "-o",
+                dir.resolve("r3").toString()));
+        assertTrue(err3.toString().contains("--segmenter-weights"), err3.toString());
+        StringWriter err4 = new StringWriter();
+        assertEquals(Errors.USER_ERROR, run(err4, "train", "--stage", "bilevel", "--synthetic", "4", "--task",
+                "detection", "-o", dir.resolve("r4").toString()));
+        assertTrue(err4.toString().contains("--detector-weights"), err4.toString());
+        assertTrue(!Files.exists(dir.resolve("r3")) && !Files.exists(dir.resolve("r4")), "nothing written");
     }
 }

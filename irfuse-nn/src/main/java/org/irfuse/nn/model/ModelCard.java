@@ -39,8 +39,6 @@ public final class ModelCard {
     public List<String> classes;
     /** Detector models only: the image the detector was trained on, {@code fused}, {@code ir} or {@code vis}. */
     public String input;
-    /** Detector models only: pyramid levels (2 or 3). */
-    public Integer levels;
 
     public String toJson() {
         return GSON.toJson(this) + "\n";

@@ -24,7 +24,7 @@ import org.irfuse.core.io.AtomicFiles;
 
 /**
  * The one implementation of a saved model's folder — a parameter file (DJL format) plus {@code model-card.json}
- * carrying its SHA-256 — shared by {@link FusionModel} and {@link DetectorModel}: reading and checking the card,
+ * carrying its SHA-256 — used by {@link FusionModel}: reading and checking the card,
  * loading parameters into an initialised network (checking every shape, since DJL's loader accepts any), and
  * saving atomically.
  */

@@ -27,7 +27,7 @@ import org.irfuse.nn.runtime.Compute;
  * fused image C(Ŷ, V) as the RGB channels and the batch's infrared image as the thermal channel (the infrared
  * image does not depend on θ), padded at the bottom/right with zeros to a multiple of 16 as
  * {@link MfNetSegmenter} pads; the logits are cropped back and scored with the per-pixel cross-entropy
- * ({@link SegmentationTask#crossEntropy}) against the batch's labels — the dataset's labels, or MFNet's own
+ * ({@link #crossEntropy}) against the batch's labels — the dataset's labels, or MFNet's own
  * pseudo-labels ({@link #pseudoLabelled}); {@link #labelSource} says which, and the held-out mIoU is named after it.
  * Classes are MFNet's 9 (0 unlabelled, 1 car, 2 person, 3 bike, ...), which are also the MSRS label indices.
  */
@@ -79,7 +79,13 @@ public final class MfNetSegmentationTask implements SemanticTask {
             }
         }
         NDArray labels = scope.create(batch.labels(), new Shape(batch.size(), h, w)).toType(DataType.INT64, false);
-        return SegmentationTask.crossEntropy(logits, labels);
+        return crossEntropy(logits, labels);
+    }
+
+    /** Mean over pixels of −log softmax(logits)[label]; logits N×K×H×W, labels N×H×W int64. */
+    public static NDArray crossEntropy(NDArray logits, NDArray labels) {
+        NDArray logProb = logits.logSoftmax(1);
+        return logProb.gather(labels.expandDims(1), 1).mean().neg();
     }
 
     /**

@@ -33,10 +33,7 @@ public interface SemanticTask {
 
     /**
      * Held-out scores of the task network on whole samples, given each sample's colour fused image (keys
-     * {@code heldout.*}); null when the task leaves scoring to the trainer (the light segmenter and the FCOS
-     * detector, which the trainer scores itself).
+     * {@code heldout.*}: mAP for detection, mIoU for segmentation).
      */
-    default Map<String, Object> score(List<PairSample> samples, List<Image> colour) {
-        return null;
-    }
+    Map<String, Object> score(List<PairSample> samples, List<Image> colour);
 }

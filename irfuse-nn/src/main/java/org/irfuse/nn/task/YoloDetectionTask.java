@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import org.irfuse.core.detection.Box;
 import org.irfuse.core.detection.DetectionEvaluator;
 import org.irfuse.core.image.Image;
 import org.irfuse.nn.pretrained.ClassMapping;
+import org.irfuse.nn.pretrained.NpzWeights;
 import org.irfuse.nn.pretrained.YoloDetector;
 import org.irfuse.nn.pretrained.YoloLoss;
 import org.irfuse.nn.pretrained.YoloV5n;
@@ -46,6 +49,35 @@ public final class YoloDetectionTask implements SemanticTask {
         this.networkClass = YoloLoss.networkClasses(classes);
         this.gains = YoloLoss.Gains.scratchLow(network.classes(), YoloV5n.STRIDES.length, imageSize);
         this.compute = compute;
+    }
+
+    /** The first layer of YOLOv5n's neck: layers below it are the backbone (YOLOv5's {@code --freeze 10}). */
+    public static final int BACKBONE_LAYERS = 10;
+
+    /**
+     * The parameters of {@code net} that train, in the network's order, with gradients switched on; with
+     * {@code freezeBackbone} layers 0–9 take no gradient at all (which also saves their share of the backward
+     * pass). BatchNorm running statistics are not parameters that train (frozen, see the pretrained ConvBnAct).
+     */
+    public static List<Parameter> trainable(YoloV5n net, boolean freezeBackbone) {
+        List<Parameter> params = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : NpzWeights.parameters(net).entrySet()) {
+            Parameter p = e.getValue();
+            if (!p.requiresGradient()) {
+                continue;
+            }
+            boolean frozen = freezeBackbone && layerOf(e.getKey()) < BACKBONE_LAYERS;
+            p.getArray().setRequiresGradient(!frozen);
+            if (!frozen) {
+                params.add(p);
+            }
+        }
+        return params;
+    }
+
+    private static int layerOf(String arrayName) {
+        String[] parts = arrayName.split("\\.");
+        return parts.length > 1 && parts[0].equals("layers") ? Integer.parseInt(parts[1]) : Integer.MAX_VALUE;
     }
 
     /** The training image size the gains use for crops up to {@code maxCrop}: rounded up to a multiple of 32. */

@@ -12,7 +12,7 @@ import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.modules.FusionNetwork.Width;
 import org.irfuse.nn.modules.PixelDiscriminator;
 import org.irfuse.nn.runtime.Compute;
-import org.irfuse.nn.task.SegmentationTask;
+import org.irfuse.nn.task.SemanticTask;
 
 /**
  * The cost of the bi-level approximation (issue 4, "Cost"): seconds per training step of the same three networks
@@ -37,7 +37,7 @@ public final class BilevelBenchmark {
     }
 
     public static List<Timing> run(BilevelTrainer.Config base, List<PairSample> train, List<PairSample> upper,
-            int steps, int warmupSteps, Compute compute) {
+            int steps, int warmupSteps, Compute compute) throws java.io.IOException {
         List<Timing> out = new ArrayList<>();
         out.add(time("alternating K=1", with(base, "alternating", 1), train, upper, steps, warmupSteps, compute));
         out.add(time("bilevel K=1", with(base, "bilevel", 1), train, upper, steps, warmupSteps, compute));
@@ -55,23 +55,21 @@ public final class BilevelBenchmark {
     }
 
     static Timing time(String name, BilevelTrainer.Config cfg, List<PairSample> train, List<PairSample> upper,
-            int steps, int warmupSteps, Compute compute) {
+            int steps, int warmupSteps, Compute compute) throws java.io.IOException {
         Engine.getInstance().setRandomSeed((int) cfg.seed);
         FusionModel model = FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);
         PixelDiscriminator disc = new PixelDiscriminator();
         disc.initialize(compute.root(), DataType.FLOAT32, PixelDiscriminator.initShape());
-        SegmentationTask task = SegmentationTask.initialise(cfg.classes, cfg.taskChannels, compute.root(),
-                DataType.FLOAT32);
-        BilevelTrainer trainer = new BilevelTrainer(cfg, model.network(), disc, task, compute, DataType.FLOAT32);
+        SemanticTask task = SemanticTasks.create(cfg, new HeldOutSplit(train, upper), compute);
+        BilevelStep trainer = new BilevelStep(cfg, model.network(), disc, task, compute, DataType.FLOAT32);
         CropSampler sampler = new CropSampler(train, cfg.minCrop, cfg.maxCrop);
         CropSampler upperSampler = new CropSampler(upper, cfg.minCrop, cfg.maxCrop);
-        LearningRateSchedule us = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
-        LearningRateSchedule ls = LearningRateSchedule.scaled(cfg.lowerLr, cfg.steps);
+        BilevelStep.Schedules schedules = BilevelStep.Schedules.of(cfg);
         List<Double> all = new ArrayList<>();
         List<Double> lowerOnly = new ArrayList<>();
         List<Double> upperSteps = new ArrayList<>();
         for (long step = 1; step <= steps + warmupSteps; step++) {
-            Map<String, Object> v = trainer.step(step, sampler, upperSampler, us, ls);
+            Map<String, Object> v = trainer.step(step, sampler, upperSampler, schedules);
             if (step <= warmupSteps) {
                 continue;
             }

@@ -1,71 +1,38 @@
 package org.irfuse.nn.train;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
+import java.util.Set;
 import org.irfuse.core.datasets.CropSampler;
 import org.irfuse.core.datasets.PairSample;
 import org.irfuse.core.io.AtomicFiles;
-import org.irfuse.core.segmentation.AbsentClassPolicy;
-import org.irfuse.core.segmentation.ConfusionMatrix;
-import org.irfuse.core.segmentation.SegmentationMetrics;
 import org.irfuse.nn.bilevel.Aggregation;
-import org.irfuse.nn.bilevel.BilevelObjectives;
 import org.irfuse.nn.bilevel.Hypergradient;
-import org.irfuse.nn.bilevel.TrainingBatch;
-import org.irfuse.nn.fusion.Fuser;
-import org.irfuse.nn.loss.FusionLoss;
 import org.irfuse.nn.model.FusionModel;
-import org.irfuse.nn.modules.FusionNetwork;
 import org.irfuse.nn.modules.FusionNetwork.Width;
 import org.irfuse.nn.modules.PixelDiscriminator;
-import org.irfuse.nn.optim.Optimizer;
-import org.irfuse.nn.optim.Sgd;
 import org.irfuse.nn.runtime.Compute;
-import org.irfuse.nn.runtime.Gradients;
-import org.irfuse.nn.task.ColourComposite;
-import org.irfuse.nn.task.SegmentationTask;
 import org.irfuse.nn.task.SemanticTask;
 import org.irfuse.nn.task.MfNetSegmentationTask;
 import org.irfuse.nn.task.YoloDetectionTask;
-import org.irfuse.nn.pretrained.ClassMapping;
-import org.irfuse.nn.pretrained.MfNet;
-import org.irfuse.nn.pretrained.MfNetSegmenter;
-import org.irfuse.nn.pretrained.YoloV5n;
-import org.irfuse.nn.detection.DetectionTask;
-import org.irfuse.nn.detection.Detector;
-import org.irfuse.nn.detection.FcosDecoder;
-import org.irfuse.core.detection.DetectionEvaluator;
-import org.irfuse.core.image.Image;
-import org.irfuse.core.image.YCbCr;
 
 /**
- * Bi-level dynamic learning (METHOD.md, Schedule 2–4): every step one lower update of the discriminator ω_D on
- * f_D and then of the task network ω_T on f_T, on the same training batch (SGD, momentum 0.9, weight decay
- * 1e-4); every K-th step one upper update of the fusion network θ with the aggregated first-order hypergradient
- * ({@link Hypergradient}, {@link Aggregation}) computed against a batch drawn from a held-out upper split (plain
- * SGD, weight decay 1e-3). Both levels follow the scaled warm-up/decay schedule ({@link LearningRateSchedule}).
- *
- * <p>Every batch, upper batch and random aggregation weight comes from a per-step seed, and checkpoints hold
- * all three networks (BatchNorm statistics included) and all three optimizers, so {@code --resume} continues
- * exactly as an uninterrupted run.
+ * A bi-level training run (METHOD.md, Schedule 2–4): its settings ({@link Config}), the networks (θ from the
+ * warm-start model, ω_D fresh, ω_T pretrained from {@link SemanticTasks}), the {@link BilevelStep} engine on a
+ * {@link TrainingLoop} with the standard listeners, and what the run leaves behind (model, task and discriminator
+ * parameters, held-out evaluation). All levels follow the scaled warm-up/decay schedule
+ * ({@link LearningRateSchedule}). Checkpoints hold all three networks (BatchNorm statistics included) and all three
+ * optimizers, so {@code --resume} continues exactly as an uninterrupted run.
  */
 public final class BilevelTrainer {
     /** Options of a bi-level run (also written to the run's config.json; keys of --config files). */
@@ -79,26 +46,20 @@ public final class BilevelTrainer {
         /** Warm-start model folder for θ; null or empty: θ starts from scratch. */
         public String initModel;
         /**
-         * The lower-level semantic module ω_T: {@code segmentation} (the light segmenter, {@link #classes} classes)
-         * or {@code detection} (the FCOS-style detector, {@link #detectionClasses} classes, trained on boxes).
+         * The lower-level semantic module ω_T: {@code segmentation} (pretrained MFNet, {@link #segmenterWeights})
+         * or {@code detection} (pretrained YOLOv5n, {@link #detectorWeights}, trained on boxes).
          */
         public String task = "segmentation";
-        public int classes = 9;
-        /** Detection classes when {@link #task} is {@code detection} (MSRS: person, bicycle, car). */
-        public int detectionClasses = 3;
-        /** First-level width of the segmentation network. */
-        public int taskChannels = 16;
         /**
-         * Pretrained YOLOv5n weights (.npz): with them {@code detection} is YOLOv5n fine-tuned with the YOLOv5 loss
-         * ({@link org.irfuse.nn.task.YoloDetectionTask}); without, the legacy FCOS-style detector from scratch.
+         * Pretrained YOLOv5n weights (.npz), required for {@code detection}: YOLOv5n fine-tuned with the YOLOv5 loss
+         * ({@link org.irfuse.nn.task.YoloDetectionTask}).
          */
         public String detectorWeights;
         /** Detector class → dataset class map for YOLOv5n ({@code person=person,...}; default: by name). */
         public String classMap;
         /**
-         * Pretrained MFNet weights (.npz): with them {@code segmentation} is MFNet on (C(Ŷ, V), infrared)
-         * ({@link org.irfuse.nn.task.MfNetSegmentationTask}, 9 MSRS/MFNet classes); without, the legacy light
-         * segmenter from scratch.
+         * Pretrained MFNet weights (.npz), required for {@code segmentation}: MFNet on (C(Ŷ, V), infrared)
+         * ({@link org.irfuse.nn.task.MfNetSegmentationTask}, 9 MSRS/MFNet classes).
          */
         public String segmenterWeights;
         /** MFNet's targets: {@code labels} (the data's) or {@code pseudo} (MFNet's own predictions on the visible image). */
@@ -120,8 +81,18 @@ public final class BilevelTrainer {
         public int maxCrop = 160;
         /** Peak learning rate of the upper level (θ). */
         public double lr = 2e-4;
-        /** Peak learning rate of the lower level (ω_D, ω_T). */
+        /** Peak learning rate of the discriminator ω_D (lower level, from scratch). */
         public double lowerLr = 1e-2;
+        /**
+         * Peak learning rate of the pretrained task network ω_T (lower level); null: {@link #defaultTaskLr} of the
+         * task, stored resolved in config.json. SGD with momentum 0.9 moves a weight by about 10·lr·|g| per step,
+         * Adam by about lr whatever the gradient; Adam at 1e-4 on all layers destroyed YOLOv5n, 1e-5 with a frozen
+         * backbone helped (docs/experiments.md). The defaults put the SGD step near that 1e-5 for each network's
+         * gradients on MSRS crops (median |g| about 4e-4 for YOLOv5n, 1e-2 for MFNet; docs/bilevel.md).
+         */
+        public Double taskLr;
+        /** YOLOv5n as the task: keep its backbone (layers 0–9) fixed, as train-detector --freeze-backbone. */
+        public boolean taskFreezeBackbone;
         public double lowerMomentum = 0.9;
         public double lowerWeightDecay = 1e-4;
         public double upperWeightDecay = 1e-3;
@@ -139,8 +110,20 @@ public final class BilevelTrainer {
         public long seed = 1;
         public String command = "";
 
-        /** Checks ranges and names; throws IllegalArgumentException with the offending option. */
+        /**
+         * Checks ranges, names and that the task's pretrained weights are given; throws IllegalArgumentException
+         * naming the offending option.
+         */
         public void validate() {
+            validateSettings();
+            require(!task.equals("detection") || present(detectorWeights),
+                    "task detection needs --detector-weights FILE.npz (pretrained YOLOv5n)");
+            require(!task.equals("segmentation") || present(segmenterWeights),
+                    "task segmentation needs --segmenter-weights FILE.npz (pretrained MFNet)");
+        }
+
+        /** {@link #validate} without the weights (a trainer given a task network needs none). */
+        public void validateSettings() {
             Hypergradient.Mode.parse(mode);
             Aggregation.byName(aggregation);
             Width.parse(width);
@@ -149,21 +132,35 @@ public final class BilevelTrainer {
             SettingChecks.atLeast("upper-batch", upperBatch, 1);
             SettingChecks.crop(minCrop, maxCrop);
             SettingChecks.atLeast("synthetic", synthetic, 0);
-            require(classes >= 2, "classes must be at least 2");
             require(task.equals("segmentation") || task.equals("detection"),
                     "task must be segmentation or detection, got '" + task + "'");
-            require(detectionClasses >= 1, "detection-classes must be at least 1");
-            require(taskChannels >= 2, "task-channels must be at least 2");
+            require(!taskFreezeBackbone || task.equals("detection"),
+                    "task-freeze-backbone is for task detection (YOLOv5n's backbone)");
             require(segmentationLabels.equals("labels") || segmentationLabels.equals("pseudo"),
                     "segmentation-labels must be labels or pseudo, got '" + segmentationLabels + "'");
-            require(segmenterWeights != null || segmentationLabels.equals("labels"),
-                    "segmentation-labels pseudo needs --segmenter-weights (MFNet makes the pseudo-labels)");
             require(upperShare > 0 && upperShare < 1, "upper-share must be between 0 and 1");
             SettingChecks.positive("lr", lr);
             SettingChecks.positive("lower-lr", lowerLr);
+            if (taskLr != null) {
+                SettingChecks.positive("task-lr", taskLr);
+            }
             SettingChecks.notNegative("upper-clip", upperClip);
             // Stored canonical, so --resume sees saliency=1.0 and saliency=1 as the same setting.
             loss = FusionLoss.parse(loss).spec();
+        }
+
+        /** {@link #taskLr}, or the task's default when none is set. */
+        public double taskLr() {
+            return taskLr != null ? taskLr : defaultTaskLr(task);
+        }
+
+        /** SGD peak rate of a pretrained task network: YOLOv5n 1e-3, MFNet 1e-4 (see {@link #taskLr}). */
+        public static double defaultTaskLr(String task) {
+            return task.equals("detection") ? 1e-3 : 1e-4;
+        }
+
+        private static boolean present(String s) {
+            return s != null && !s.isBlank();
         }
 
         private static void require(boolean ok, String message) {
@@ -173,255 +170,9 @@ public final class BilevelTrainer {
         }
     }
 
-    /** Called after every step with the values of that step (for progress lines). */
-
-    /** What a lower step did: the loss values before the updates. */
-    public record LowerResult(double fusionLoss, double discriminatorLoss, double taskLoss) {
-    }
-
-    /** An upper step's gradients, before it is applied (arrays in the caller's manager). */
-    public record UpperStep(Hypergradient.Result discriminator, Hypergradient.Result task,
-            Aggregation.Weights weights, NDList aggregated, double aggregatedNorm) {
-    }
-
-    private final Config cfg;
-    private final Compute compute;
-    private final DataType dataType;
-    private final FusionNetwork fusion;
-    private final PixelDiscriminator discriminator;
-    private final SemanticTask task;
-    private final BilevelObjectives objectives;
-    private final Hypergradient.Mode mode;
-    private final Aggregation aggregation;
-    private final List<Parameter> theta;
-    private final List<Parameter> omegaD;
-    private final List<Parameter> omegaT;
-    private final List<Parameter> all;
-    private final Sgd upperOptimizer;
-    private final Sgd discriminatorOptimizer;
-    private final Sgd taskOptimizer;
-
-    /** A trainer over given, initialised networks (tests build float64 ones). */
-    public BilevelTrainer(Config cfg, FusionNetwork fusion, PixelDiscriminator discriminator, SemanticTask task,
-            Compute compute, DataType dataType) {
-        cfg.validate();
-        this.cfg = cfg;
-        this.compute = compute;
-        this.dataType = dataType;
-        this.fusion = fusion;
-        this.discriminator = discriminator;
-        this.task = task;
-        this.objectives = new BilevelObjectives(fusion, discriminator, task, compute.parameters(),
-                FusionLoss.parse(cfg.loss));
-        this.mode = Hypergradient.Mode.parse(cfg.mode);
-        this.aggregation = Aggregation.byName(cfg.aggregation);
-        this.theta = trainable(fusion);
-        this.omegaD = trainable(discriminator);
-        this.omegaT = trainable(task.network());
-        this.all = new ArrayList<>(theta);
-        all.addAll(omegaD);
-        all.addAll(omegaT);
-        this.upperOptimizer = new Sgd(compute.root(), 0, cfg.upperWeightDecay);
-        this.discriminatorOptimizer = new Sgd(compute.root(), cfg.lowerMomentum, cfg.lowerWeightDecay);
-        this.taskOptimizer = new Sgd(compute.root(), cfg.lowerMomentum, cfg.lowerWeightDecay);
-    }
-
-    /** Trainable parameters of a block (gradients switched on). */
-    public static List<Parameter> trainable(Block block) {
-        List<Parameter> out = new ArrayList<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                p.getValue().getArray().setRequiresGradient(true);
-                out.add(p.getValue());
-            }
-        }
-        return out;
-    }
-
-    public List<Parameter> theta() {
-        return theta;
-    }
-
-    public List<Parameter> omegaD() {
-        return omegaD;
-    }
-
-    public List<Parameter> omegaT() {
-        return omegaT;
-    }
-
-    public BilevelObjectives objectives() {
-        return objectives;
-    }
-
-    public FusionNetwork fusion() {
-        return fusion;
-    }
-
-    public PixelDiscriminator discriminator() {
-        return discriminator;
-    }
-
-    public SemanticTask task() {
-        return task;
-    }
-
-    /** The batch as tensors in {@code scope}, with the detached Ŷ of the current θ. */
-    public TrainingBatch tensors(CropSampler.Batch raw, NDManager scope) {
-        return TrainingBatch.of(raw, scope, dataType, fusion, compute.parameters());
-    }
-
-    /**
-     * METHOD.md Schedule 2: one update of ω_D on f_D, then one of ω_T on f_T, on the same batch (θ fixed).
-     * Gradients are copied out right after each backward pass and the buffers zeroed (in {@code release-compat}
-     * the ω buffers keep the gradient, as the release leaves them).
-     */
-    public LowerResult lowerStep(TrainingBatch b, double lr) {
-        NDManager scope = b.scope();
-        double fusionLoss = scalar(objectives.fusionLoss(b.fusedDetached(), b));
-        boolean keepBuffers = mode == Hypergradient.Mode.RELEASE_COMPAT;
-
-        Gradients.zero(all);
-        double fD = backward(() -> objectives.lowerDiscriminator(b.fusedDetached(), b));
-        NDList gD = keepBuffers ? Gradients.copy(omegaD, scope) : Gradients.takeAndZero(omegaD, scope);
-        discriminatorOptimizer.step(omegaD, gD, lr);
-
-        Gradients.zero(theta);
-        Gradients.zero(omegaT);
-        double fT = backward(() -> objectives.taskObjective(b.fusedDetached(), b, true));
-        NDList gT = keepBuffers ? Gradients.copy(omegaT, scope) : Gradients.takeAndZero(omegaT, scope);
-        taskOptimizer.step(omegaT, gT, lr);
-        if (!keepBuffers) {
-            Gradients.zero(all);
-        }
-        return new LowerResult(fusionLoss, fD, fT);
-    }
-
-    /** The aggregated hypergradient of this upper step (θ unchanged); see {@link Hypergradient}. */
-    public UpperStep upperGradients(TrainingBatch train, TrainingBatch upper, long step, double lr,
-            NDManager scope) {
-        Hypergradient.Result d = Hypergradient.compute(objectives.discriminatorModule(omegaD, train, upper), theta,
-                all, mode, lr, scope);
-        Hypergradient.Result t = Hypergradient.compute(objectives.taskModule(omegaT, train, upper), theta, all,
-                mode, lr, scope);
-        Aggregation.Weights w = mode == Hypergradient.Mode.RELEASE_COMPAT
-                // The release's two branches write one shared buffer: always ½(G_D + G_T).
-                ? new Aggregation.Weights(0.5, 0.5)
-                : aggregation.weights(Aggregation.Geometry.of(d.g(), t.g()), aggregationRandom(step));
-        NDList g = Aggregation.apply(w, d.g(), t.g(), scope);
-        return new UpperStep(d, t, w, g, Math.sqrt(Gradients.squaredNorm(g)));
-    }
-
-    /**
-     * Applies an upper step to θ (plain SGD with the upper weight decay), after the optional norm clip; returns the
-     * factor the gradient was scaled by (1 without clipping).
-     */
-    public double applyUpper(UpperStep u, double lr, NDManager scope) {
-        double scale = 1;
-        NDList g = u.aggregated();
-        if (cfg.upperClip > 0 && u.aggregatedNorm() > cfg.upperClip) {
-            scale = cfg.upperClip / u.aggregatedNorm();
-            g = Gradients.combine(scale, g, 0, g, scope);
-        }
-        upperOptimizer.step(theta, g, lr);
-        return scale;
-    }
-
-    private Random aggregationRandom(long step) {
-        return new Random(CropSampler.forStep(cfg.seed ^ 0x5DEECE66DL, step).nextLong());
-    }
-
-    /** The batch of training step {@code step} (per-step seed: exact resume). */
-    public static CropSampler.Batch trainingBatch(CropSampler sampler, Config cfg, long step) {
-        return sampler.next(CropSampler.forStep(cfg.seed, step), cfg.batch);
-    }
-
-    /** The upper batch of step {@code step}, from its own seed stream. */
-    public static CropSampler.Batch upperBatch(CropSampler sampler, Config cfg, long step) {
-        return sampler.next(CropSampler.forStep(cfg.seed + 0x2545F4914F6CDD1DL, step), cfg.upperBatch);
-    }
-
-    /**
-     * One whole step: the lower updates, and on every K-th step the upper update. Returns the values logged for
-     * it (upper-step keys only on upper steps).
-     */
-    public Map<String, Object> step(long step, CropSampler sampler, CropSampler upperSampler,
-            LearningRateSchedule upperSchedule, LearningRateSchedule lowerSchedule) {
-        long t0 = System.nanoTime();
-        double lr = upperSchedule.at(step);
-        double lowerLr = lowerSchedule.at(step);
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("step", step);
-        v.put("stage", "bilevel");
-        v.put("lr", lr);
-        v.put("lr.lower", lowerLr);
-        try (NDManager scope = compute.newStep()) {
-            TrainingBatch train = tensors(trainingBatch(sampler, cfg, step), scope);
-            LowerResult lower = lowerStep(train, lowerLr);
-            v.put("loss.fusion", lower.fusionLoss());
-            v.putAll(objectives.fusionTerms(train.fusedDetached(), train));
-            v.put("loss.D", lower.discriminatorLoss());
-            v.put("loss.T", lower.taskLoss());
-            if (step % cfg.upperEvery == 0) {
-                TrainingBatch upper = tensors(upperBatch(upperSampler, cfg, step), scope);
-                UpperStep u = upperGradients(train, upper, step, lr, scope);
-                double scale = applyUpper(u, lr, scope);
-                v.put("loss.upper.D", u.discriminator().upperLoss());
-                v.put("loss.upper.T", u.task().upperLoss());
-                v.put("r.D", u.discriminator().r());
-                v.put("r.T", u.task().r());
-                v.put("weight.D", u.weights().d());
-                v.put("weight.T", u.weights().t());
-                v.put("gradnorm.D", u.discriminator().gradNorm());
-                v.put("gradnorm.T", u.task().gradNorm());
-                v.put("gradnorm.agg", u.aggregatedNorm());
-                v.put("clip.scale", scale);
-            }
-        }
-        for (Map.Entry<String, Object> e : v.entrySet()) {
-            if (e.getValue() instanceof Double d && !Double.isFinite(d) && !e.getKey().startsWith("r.")) {
-                throw new TrainingDivergedException("training diverged: " + e.getKey() + " became " + d
-                        + " at step " + step + "; lower the learning rates (--lr, --lower-lr)");
-            }
-        }
-        v.put("mode", mode.id);
-        v.put("aggregation", aggregation.name());
-        v.put("step.seconds", (System.nanoTime() - t0) / 1e9);
-        return v;
-    }
-
-    private static double scalar(NDArray a) {
-        return a.toType(DataType.FLOAT64, false).getDouble();
-    }
-
-    private static double backward(java.util.function.Supplier<NDArray> loss) {
-        try (ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray l = loss.get();
-            gc.backward(l);
-            return scalar(l);
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------- whole runs
 
-    /** Training and upper samples: a real held-out split of every data source. */
-    public record Split(List<PairSample> train, List<PairSample> upper) {
-    }
-
-    /**
-     * Holds out {@code share} of {@code samples} (at least one, shuffled by {@code seed}) for upper batches; the
-     * rest trains the lower level. Needs at least two samples.
-     */
-    public static Split heldOut(List<PairSample> samples, double share, long seed) {
-        if (samples.size() < 2) {
-            throw new IllegalArgumentException("a bi-level run needs at least 2 samples per data source (one is "
-                    + "held out for upper batches), got " + samples.size());
-        }
-        List<PairSample> shuffled = new ArrayList<>(samples);
-        Collections.shuffle(shuffled, new Random(seed));
-        int held = (int) Math.max(1, Math.min(samples.size() - 1, Math.round(share * samples.size())));
-        return new Split(new ArrayList<>(shuffled.subList(held, shuffled.size())),
-                new ArrayList<>(shuffled.subList(0, held)));
+    private BilevelTrainer() {
     }
 
     /** What a finished run produced. */
@@ -435,48 +186,42 @@ public final class BilevelTrainer {
      *
      * @param init the warm-start model, or null for θ from scratch
      */
-    public static Outcome run(Config cfg, Split data, FusionModel init, RunFolder run, boolean resume,
+    public static Outcome run(Config cfg, HeldOutSplit split, FusionModel init, RunFolder run, boolean resume,
             boolean overwrite, Compute compute, TrainingSession.Listener listener) throws IOException {
         cfg.validate();
-        TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, cfg.steps, resume, overwrite);
+        // Stored resolved, so config.json says which rate the task trained at (and a resumed run keeps it).
+        cfg.taskLr = cfg.taskLr();
+        TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, resume, overwrite);
         FusionModel model = init != null ? init
                 : FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);
         PixelDiscriminator disc = new PixelDiscriminator();
         disc.initialize(compute.root(), DataType.FLOAT32, PixelDiscriminator.initShape());
-        SemanticTask task = newTask(cfg, data, compute);
-        if (task instanceof MfNetSegmentationTask && cfg.segmentationLabels.equals("pseudo")) {
-            MfNetSegmenter pseudo = new MfNetSegmenter(((MfNetSegmentationTask) task).network(), compute);
-            data = new Split(MfNetSegmentationTask.pseudoLabelled(data.train(), pseudo),
-                    MfNetSegmentationTask.pseudoLabelled(data.upper(), pseudo));
-        }
-        BilevelTrainer trainer = new BilevelTrainer(cfg, model.network(), disc, task, compute, DataType.FLOAT32);
+        SemanticTasks.Prepared prepared = SemanticTasks.prepare(cfg, split, compute);
+        SemanticTask task = prepared.task();
+        HeldOutSplit data = prepared.data();
+        BilevelStep engine = new BilevelStep(cfg, model.network(), disc, task, compute, DataType.FLOAT32);
 
         Map<String, Block> blocks = new LinkedHashMap<>();
         blocks.put("fusion", model.network());
         blocks.put("discriminator", disc);
         blocks.put("task", task.network());
-        Map<String, Optimizer> optimizers = new LinkedHashMap<>();
-        optimizers.put("upper", trainer.upperOptimizer);
-        optimizers.put("lower.D", trainer.discriminatorOptimizer);
-        optimizers.put("lower.T", trainer.taskOptimizer);
-        long start = session.restore(compute, blocks, optimizers);
+        long start = session.restore(compute, blocks, engine.optimizers());
         CropSampler sampler = new CropSampler(data.train(), cfg.minCrop, cfg.maxCrop);
         CropSampler upperSampler = new CropSampler(data.upper(), cfg.minCrop, cfg.maxCrop);
-        LearningRateSchedule upperSchedule = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
-        LearningRateSchedule lowerSchedule = LearningRateSchedule.scaled(cfg.lowerLr, cfg.steps);
+        BilevelStep.Schedules schedules = BilevelStep.Schedules.of(cfg);
         List<PairSample> previews = data.upper().subList(0, Math.min(2, data.upper().size()));
-        for (long step = start + 1; step <= cfg.steps; step++) {
-            Map<String, Object> values = trainer.step(step, sampler, upperSampler, upperSchedule, lowerSchedule);
-            if (step % cfg.sampleEvery == 0 || step == cfg.steps) {
-                WarmupTrainer.writeSamples(run, step, previews, model, compute);
-            }
-            // Wall-clock times stay out of the log so a resumed run's log equals an uninterrupted one's.
-            Map<String, Object> logged = new LinkedHashMap<>(values);
-            logged.remove("step.seconds");
-            session.endStep(step, logged, step % cfg.upperEvery == 0 || step % cfg.logEvery == 0,
-                    cfg.checkpointEvery, listener);
-        }
-        Map<String, Object> evaluation = trainer.evaluate(data.upper());
+        new TrainingLoop()
+                // r_k may be infinite when ‖∇ωf_k‖ is 0 (logged as such); everything else must stay finite.
+                .listen(TrainingListeners.divergence(key -> !key.startsWith("r."),
+                        "lower the learning rates (--lr, --lower-lr, --task-lr)"))
+                .listen(TrainingListeners.samples(run, cfg.sampleEvery, previews, model, compute))
+                // Every upper step is logged; wall-clock times stay out so a resumed log equals an uninterrupted one.
+                .listen(TrainingListeners.log(run, cfg.logEvery, step -> step % cfg.upperEvery == 0,
+                        Set.of("step.seconds")))
+                .listen(TrainingListeners.checkpoint(run, cfg.checkpointEvery, blocks, engine.optimizers()))
+                .listen(TrainingListeners.progress(listener))
+                .run(start, cfg.steps, step -> engine.step(step, sampler, upperSampler, schedules));
+        Map<String, Object> evaluation = engine.evaluate(data.upper());
         AtomicFiles.writeString(run.dir().resolve("evaluation.json"), true,
                 new com.google.gson.GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
                         .toJson(evaluation) + "\n");
@@ -518,36 +263,6 @@ public final class BilevelTrainer {
         });
     }
 
-    /** The configured lower-level task, checking that the data carries its kind of ground truth. */
-    static SemanticTask newTask(Config cfg, Split data, Compute compute) throws IOException {
-        if (cfg.task.equals("detection")) {
-            for (PairSample s : data.train()) {
-                if (!s.hasBoxes()) {
-                    throw new IllegalArgumentException(s.name() + ": detection as the task needs boxes for every "
-                            + "pair (use --synthetic or --msrs-weak; segmentation datasets carry no boxes)");
-                }
-            }
-            if (cfg.detectorWeights != null && !cfg.detectorWeights.isBlank()) {
-                YoloV5n yolo = YoloV5n.load(java.nio.file.Path.of(cfg.detectorWeights), compute.root());
-                ClassMapping map = ClassMapping.parse(cfg.classMap, ClassMapping.COCO,
-                        org.irfuse.core.detection.DetectionDataset.MSRS_CLASSES);
-                return new YoloDetectionTask(yolo, map, YoloDetectionTask.imageSize(cfg.maxCrop), compute);
-            }
-            return DetectionTask.initialise(cfg.detectionClasses, DETECTOR_WIDTH, DETECTOR_LEVELS, compute,
-                    DataType.FLOAT32);
-        }
-        if (cfg.segmenterWeights != null && !cfg.segmenterWeights.isBlank()) {
-            MfNet mfnet = MfNet.load(java.nio.file.Path.of(cfg.segmenterWeights), compute.root());
-            return new MfNetSegmentationTask(mfnet, compute,
-                    cfg.segmentationLabels.equals("pseudo") ? "MFNet pseudo-labels" : "labels");
-        }
-        return SegmentationTask.initialise(cfg.classes, cfg.taskChannels, compute.root(), DataType.FLOAT32);
-    }
-
-    /** Base width and pyramid levels of the detector used as the lower-level task (the detector's defaults). */
-    static final int DETECTOR_WIDTH = 16;
-    static final int DETECTOR_LEVELS = 3;
-
     /** The held-out task scores of an {@code evaluation.json} map as one line (mAP or mIoU). */
     public static String taskScores(Map<String, Object> evaluation) {
         if (evaluation.containsKey("heldout.mAP50")) {
@@ -556,96 +271,5 @@ public final class BilevelTrainer {
         }
         return String.format(Locale.ROOT, "mIoU %.4f", (Double) evaluation.get("heldout.mIoU"))
                 + (evaluation.containsKey("heldout.labels") ? " against " + evaluation.get("heldout.labels") : "");
-    }
-
-    /**
-     * Fuses each whole sample (halo-tiled {@link Fuser}), runs the task network on its colour composite, and
-     * reports the mean fusion loss with the task's scores: for segmentation one confusion matrix over all samples
-     * (classes that never occur count as 0, as the MFNet papers compute mIoU); for detection mAP@0.5 and
-     * mAP@0.5:0.95 against the samples' boxes.
-     */
-    public Map<String, Object> evaluate(List<PairSample> samples) {
-        Map<String, Object> scored = scoreWithTask(samples);
-        if (scored != null) {
-            return scored;
-        }
-        if (task instanceof DetectionTask detection) {
-            return evaluateDetection(samples, detection);
-        }
-        SegmentationTask segmentation = (SegmentationTask) task;
-        Fuser fuser = new Fuser(fusion, compute);
-        ConfusionMatrix matrix = new ConfusionMatrix(segmentation.network().classes());
-        double fusionLoss = 0;
-        for (PairSample s : samples) {
-            float[] fused = fuser.fuseLuminance(s.ir(), s.y(), s.width(), s.height());
-            try (NDManager scope = compute.newStep()) {
-                Shape shape = new Shape(1, 1, s.height(), s.width());
-                NDArray y = scope.create(fused, shape).toType(dataType, false);
-                NDArray target = scope.create(s.target(), shape).toType(dataType, false);
-                fusionLoss += scalar(FusionLoss.of(y, target));
-                NDArray colour = ColourComposite.of(y, scope.create(s.cb(), shape).toType(dataType, false),
-                        scope.create(s.cr(), shape).toType(dataType, false));
-                if (s.hasLabels()) {
-                    matrix.add(s.labels(), segmentation.predict(compute.parameters(), colour));
-                }
-            }
-        }
-        SegmentationMetrics m = SegmentationMetrics.of(matrix, AbsentClassPolicy.COUNT_AS_ZERO);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("heldout.images", samples.size());
-        out.put("heldout.loss.fusion", fusionLoss / Math.max(1, samples.size()));
-        out.put("heldout.mIoU", m.meanIou());
-        out.put("heldout.pixelAccuracy", m.pixelAccuracy());
-        out.put("heldout.IoU", m.iou());
-        return out;
-    }
-
-    /** Held-out scores of a task that scores itself ({@link SemanticTask#score}), or null. */
-    private Map<String, Object> scoreWithTask(List<PairSample> samples) {
-        Fuser fuser = new Fuser(fusion, compute);
-        List<Image> colour = new ArrayList<>();
-        double fusionLoss = 0;
-        for (PairSample s : samples) {
-            float[] fused = fuser.fuseLuminance(s.ir(), s.y(), s.width(), s.height());
-            try (NDManager scope = compute.newStep()) {
-                Shape shape = new Shape(1, 1, s.height(), s.width());
-                fusionLoss += scalar(FusionLoss.of(scope.create(fused, shape).toType(dataType, false),
-                        scope.create(s.target(), shape).toType(dataType, false)));
-            }
-            colour.add(YCbCr.merge(s.width(), s.height(), fused, s.cb(), s.cr()));
-        }
-        Map<String, Object> scores = task.score(samples, colour);
-        if (scores == null) {
-            return null;
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("heldout.images", samples.size());
-        out.put("heldout.loss.fusion", fusionLoss / Math.max(1, samples.size()));
-        out.putAll(scores);
-        return out;
-    }
-
-    private Map<String, Object> evaluateDetection(List<PairSample> samples, DetectionTask detection) {
-        Fuser fuser = new Fuser(fusion, compute);
-        Detector detector = new Detector(detection.detector(), compute, FcosDecoder.Settings.defaults());
-        DetectionEvaluator evaluator = new DetectionEvaluator(detection.detector().numClasses());
-        double fusionLoss = 0;
-        for (PairSample s : samples) {
-            float[] fused = fuser.fuseLuminance(s.ir(), s.y(), s.width(), s.height());
-            try (NDManager scope = compute.newStep()) {
-                Shape shape = new Shape(1, 1, s.height(), s.width());
-                fusionLoss += scalar(FusionLoss.of(scope.create(fused, shape).toType(dataType, false),
-                        scope.create(s.target(), shape).toType(dataType, false)));
-            }
-            Image colour = YCbCr.merge(s.width(), s.height(), fused, s.cb(), s.cr());
-            evaluator.add(s.name(), s.hasBoxes() ? s.boxes() : List.of(), detector.detect(colour));
-        }
-        DetectionEvaluator.Result r = evaluator.evaluate();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("heldout.images", samples.size());
-        out.put("heldout.loss.fusion", fusionLoss / Math.max(1, samples.size()));
-        out.put("heldout.mAP50", r.map50(false));
-        out.put("heldout.mAP50to95", r.map50to95(false));
-        return out;
     }
 }

@@ -11,13 +11,14 @@ import org.irfuse.nn.optim.Optimizer;
 import org.irfuse.nn.runtime.Compute;
 
 /**
- * The life cycle every trainer shares (warm start, bi-level, detector): open the run folder fresh or resume it,
- * record the config, seed the initial weights, restore the last checkpoint, then after each step log, checkpoint
- * and report progress. Batches come from per-step seeds, so a resumed run continues exactly like an uninterrupted
- * one; keeping this in one place keeps that guarantee the same for every trainer.
+ * How every trainer (warm start, bi-level, detector) opens a run: open the run folder fresh or resume it (refusing
+ * settings other than the run's), record the config, seed the initial weights, restore the last checkpoint. The
+ * steps then run on a {@link TrainingLoop} whose listeners log, checkpoint and report progress
+ * ({@link TrainingListeners}). Batches come from per-step seeds, so a resumed run continues exactly like an
+ * uninterrupted one; keeping this in one place keeps that guarantee the same for every trainer.
  */
 public final class TrainingSession {
-    /** Progress of a run: called after every step with the values of that step. */
+    /** Progress of a run: called after every step with the values of that step (see {@link TrainingListeners#progress}). */
     public interface Listener {
         void onStep(long step, long total, Map<String, Object> values);
     }
@@ -28,22 +29,17 @@ public final class TrainingSession {
 
     private final RunFolder run;
     private final boolean resuming;
-    private final long totalSteps;
-    private Map<String, Block> blocks = Map.of();
-    private Map<String, Optimizer> optimizers = Map.of();
 
-    private TrainingSession(RunFolder run, boolean resuming, long totalSteps) {
+    private TrainingSession(RunFolder run, boolean resuming) {
         this.run = run;
         this.resuming = resuming;
-        this.totalSteps = totalSteps;
     }
 
     /**
      * Opens a run: resumes when {@code resume} and a checkpoint exists, else starts fresh (refusing a folder that
      * holds a run unless {@code overwrite}); writes the config and seeds the engine so initial weights repeat.
      */
-    public static TrainingSession open(RunFolder run, Object config, long seed, long totalSteps, boolean resume,
-            boolean overwrite) throws IOException {
+    public static TrainingSession open(RunFolder run, Object config, long seed, boolean resume, boolean overwrite) throws IOException {
         boolean resuming = resume && run.hasCheckpoint();
         if (resume) {
             if (!Files.isRegularFile(run.config())) {
@@ -58,7 +54,7 @@ public final class TrainingSession {
         }
         run.writeConfig(config);
         Engine.getInstance().setRandomSeed((int) seed);
-        return new TrainingSession(run, resuming, totalSteps);
+        return new TrainingSession(run, resuming);
     }
 
     public RunFolder run() {
@@ -66,13 +62,11 @@ public final class TrainingSession {
     }
 
     /**
-     * Names what a checkpoint holds and, when resuming, restores it in place (dropping log lines written after
-     * it). Returns the last completed step (0 for a fresh run).
+     * When resuming, restores what a checkpoint holds in place (dropping log lines written after it). Returns the
+     * last completed step (0 for a fresh run).
      */
-    public long restore(Compute compute, Map<String, Block> checkpointBlocks,
-            Map<String, Optimizer> checkpointOptimizers) throws IOException {
-        this.blocks = checkpointBlocks;
-        this.optimizers = checkpointOptimizers;
+    public long restore(Compute compute, Map<String, Block> blocks, Map<String, Optimizer> optimizers)
+            throws IOException {
         if (!resuming) {
             return 0;
         }
@@ -85,23 +79,5 @@ public final class TrainingSession {
         long step = Checkpoint.restore(run.checkpoint(), compute.root(), blocks, optimizers, DataType.FLOAT32);
         run.truncateLogAfter(step);
         return step;
-    }
-
-    /**
-     * Ends a step: appends {@code values} to the log when {@code log} (and always at the last step), saves a
-     * checkpoint every {@code checkpointEvery} steps and at the last step, then tells the listener.
-     */
-    public void endStep(long step, Map<String, Object> values, boolean log, int checkpointEvery, Listener listener)
-            throws IOException {
-        boolean last = step == totalSteps;
-        if (log || last) {
-            run.appendLog(values);
-        }
-        if (step % checkpointEvery == 0 || last) {
-            Checkpoint.save(run.checkpoint(), step, Compute.threads(), blocks, optimizers);
-        }
-        if (listener != null) {
-            listener.onStep(step, totalSteps, values);
-        }
     }
 }

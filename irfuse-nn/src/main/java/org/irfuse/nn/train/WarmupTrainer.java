@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.irfuse.core.datasets.CropSampler;
 import org.irfuse.core.datasets.PairSample;
 import org.irfuse.core.image.YCbCr;
@@ -91,7 +92,7 @@ public final class WarmupTrainer {
             init = FusionModel.load(Path.of(cfg.initModel), compute);
             cfg.width = init.card().width;
         }
-        TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, cfg.steps, resume, overwrite);
+        TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, resume, overwrite);
         FusionModel model = init != null ? init
                 : FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);
         List<Parameter> params = new ArrayList<>();
@@ -108,40 +109,39 @@ public final class WarmupTrainer {
         Precision precision = Precision.resolve(cfg.precision, compute.device());
         FusionLoss fusionLoss = FusionLoss.parse(cfg.loss);
         long t0 = System.nanoTime();
-        for (long step = start + 1; step <= cfg.steps; step++) {
-            double lr = schedule.at(step);
-            CropSampler.Batch batch = sampler.next(CropSampler.forStep(cfg.seed, step), cfg.batch);
-            double loss;
-            Map<String, Double> terms;
-            try (NDManager scope = compute.newStep()) {
-                BatchArrays b = BatchArrays.of(batch, scope, DataType.FLOAT32);
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray fused = MixedPrecision.fuse(model.network(), compute, precision, scope, b);
-                    FusionLoss.Evaluation l = fusionLoss.evaluate(
-                            new LossInputs(fused, b.infrared(), b.luminance(), b.target()));
-                    gc.backward(l.total());
-                    loss = l.total().getFloat();
-                    terms = l.logged();
-                }
-                NDList grads = Gradients.takeAndZero(params, scope);
-                adam.step(params, grads, lr);
-            }
-            if (!Double.isFinite(loss)) {
-                throw new TrainingDivergedException("training diverged: the loss became " + loss + " at step "
-                        + step + "; lower --lr");
-            }
-            Map<String, Object> values = new LinkedHashMap<>();
-            values.put("step", step);
-            values.put("stage", "warmup");
-            values.put("lr", lr);
-            values.put("loss.fusion", loss);
-            values.putAll(terms);
-            values.put("seconds", (System.nanoTime() - t0) / 1e9);
-            if (step % cfg.sampleEvery == 0 || step == cfg.steps) {
-                writeSamples(run, step, previews, model, compute);
-            }
-            session.endStep(step, values, step % cfg.logEvery == 0, cfg.checkpointEvery, listener);
-        }
+        new TrainingLoop()
+                .listen(TrainingListeners.divergence("loss.fusion"::equals, "lower --lr"))
+                .listen(TrainingListeners.samples(run, cfg.sampleEvery, previews, model, compute))
+                .listen(TrainingListeners.log(run, cfg.logEvery, step -> false, Set.of()))
+                .listen(TrainingListeners.checkpoint(run, cfg.checkpointEvery, blocks, optimizers))
+                .listen(TrainingListeners.progress(listener))
+                .run(start, cfg.steps, step -> {
+                    double lr = schedule.at(step);
+                    CropSampler.Batch batch = sampler.next(CropSampler.forStep(cfg.seed, step), cfg.batch);
+                    double loss;
+                    Map<String, Double> terms;
+                    try (NDManager scope = compute.newStep()) {
+                        BatchArrays b = BatchArrays.of(batch, scope, DataType.FLOAT32);
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray fused = MixedPrecision.fuse(model.network(), compute, precision, scope, b);
+                            FusionLoss.Evaluation l = fusionLoss.evaluate(
+                                    new LossInputs(fused, b.infrared(), b.luminance(), b.target()));
+                            gc.backward(l.total());
+                            loss = l.total().getFloat();
+                            terms = l.logged();
+                        }
+                        NDList grads = Gradients.takeAndZero(params, scope);
+                        adam.step(params, grads, lr);
+                    }
+                    Map<String, Object> values = new LinkedHashMap<>();
+                    values.put("step", step);
+                    values.put("stage", "warmup");
+                    values.put("lr", lr);
+                    values.put("loss.fusion", loss);
+                    values.putAll(terms);
+                    values.put("seconds", (System.nanoTime() - t0) / 1e9);
+                    return values;
+                });
         model.card().stage = "warmup";
         // A card inherited from --init-model describes the old parameters: its metrics and notes no longer hold.
         model.card().metrics.clear();

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import org.irfuse.nn.modules.PixelDiscriminator;
-import org.irfuse.nn.modules.SegmentationNetwork;
 import org.irfuse.nn.runtime.Compute;
 import org.junit.jupiter.api.Test;
 
@@ -33,25 +32,6 @@ class BilevelModulesTest {
             assertEquals(256, state, "BatchNorm running mean and variance of 128 channels");
             NDArray x = step.randomUniform(0, 1, new Shape(2, 1, 13, 17));
             assertEquals(new Shape(2, 1, 13, 17), d.score(c.parameters(), x, true).getShape());
-        }
-    }
-
-    @Test
-    void segmenterGivesClassScoresAtTheInputSizeAndUpsamplesBilinearly() {
-        try (Compute c = Compute.cpu(); NDManager step = c.newStep()) {
-            SegmentationNetwork net = new SegmentationNetwork(9, 4);
-            net.initialize(c.root(), DataType.FLOAT32, SegmentationNetwork.initShape());
-            NDArray x = step.randomUniform(0, 1, new Shape(1, 3, 37, 53));
-            assertEquals(new Shape(1, 9, 37, 53), net.logits(c.parameters(), x, false).getShape());
-            // Bilinear (align_corners=false) doubling of [0, 1] gives [0, .25, .75, 1].
-            NDArray row = step.create(new float[] {0, 1}, new Shape(1, 1, 1, 2));
-            NDArray like = step.zeros(new Shape(1, 1, 1, 4));
-            float[] up = SegmentationNetwork.upsampleTo(row, like).toFloatArray();
-            assertEquals(0f, up[0], 1e-6);
-            assertEquals(0.25f, up[1], 1e-6);
-            assertEquals(0.75f, up[2], 1e-6);
-            assertEquals(1f, up[3], 1e-6);
-            assertTrue(net.classes() == 9);
         }
     }
 }

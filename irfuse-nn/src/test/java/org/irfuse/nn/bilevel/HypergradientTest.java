@@ -17,7 +17,8 @@ import java.util.function.Function;
 import org.irfuse.nn.loss.FusionLoss;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.task.ColourComposite;
-import org.irfuse.nn.task.SegmentationTask;
+import org.irfuse.nn.task.MfNetSegmentationTask;
+import org.irfuse.nn.train.BilevelStep;
 import org.irfuse.nn.train.BilevelTrainer;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +65,7 @@ class HypergradientTest {
         NDArray task(TrainingBatch b) {
             NDArray y = fused(b);
             NDArray colour = ColourComposite.of(y, b.arrays().cb(), b.arrays().cr());
-            NDArray logits = ((SegmentationTask) sys.trainer.task()).network().logits(ps, colour, true);
+            NDArray logits = ((TinySegmentationTask) sys.trainer.task()).logits(ps, colour, true);
             NDArray labels = b.scope().create(b.raw().labels(),
                     new ai.djl.ndarray.types.Shape(b.raw().size(), b.raw().height(), b.raw().width()))
                     .toType(ai.djl.ndarray.types.DataType.INT64, false);
@@ -110,7 +111,7 @@ class HypergradientTest {
             TinySystem sys = new TinySystem(compute, "bilevel", "mean", 3);
             TrainingBatch train = sys.trainer.tensors(TinySystem.batch(21), scope);
             TrainingBatch upper = sys.trainer.tensors(TinySystem.batch(22), scope);
-            BilevelTrainer.UpperStep u = sys.trainer.upperGradients(train, upper, 1, 0.1, scope);
+            BilevelStep.UpperStep u = sys.trainer.upperGradients(train, upper, 1, 0.1, scope);
 
             Reference d = referenceD(sys, train, upper);
             Reference t = referenceT(sys, train, upper);
@@ -142,11 +143,11 @@ class HypergradientTest {
         try (Compute compute = Compute.cpu(); NDManager scope = compute.newStep()) {
             TinySystem sys = new TinySystem(compute, mode, "mean", 5);
             TrainingBatch lowerBatch = sys.trainer.tensors(TinySystem.batch(31), scope);
-            sys.trainer.lowerStep(lowerBatch, 0.05);
+            sys.trainer.lowerStep(lowerBatch, 0.05, 0.05);
             // θ did not change in the lower step, so this batch's detached Ŷ is still current.
             TrainingBatch train = sys.trainer.tensors(TinySystem.batch(32), scope);
             TrainingBatch upper = sys.trainer.tensors(TinySystem.batch(33), scope);
-            BilevelTrainer.UpperStep u = sys.trainer.upperGradients(train, upper, 1, 0.1, scope);
+            BilevelStep.UpperStep u = sys.trainer.upperGradients(train, upper, 1, 0.1, scope);
             Reference d = referenceD(sys, train, upper);
             Reference t = referenceT(sys, train, upper);
             return new double[] {relativeError(u.discriminator().r(), d.r()), relativeError(u.task().r(), t.r()),
@@ -176,12 +177,12 @@ class HypergradientTest {
             TinySystem sys = new TinySystem(compute, "bilevel", "mean", 7);
             TrainingBatch train = sys.trainer.tensors(TinySystem.batch(41), scope);
             TrainingBatch upper = sys.trainer.tensors(TinySystem.batch(42), scope);
-            sys.trainer.lowerStep(train, 0.0);
+            sys.trainer.lowerStep(train, 0.0, 0.0);
             for (Parameter p : sys.all()) {
                 NDArray g = p.getArray().getGradient();
                 g.addi(g.onesLike().mul(1e3));
             }
-            BilevelTrainer.UpperStep u = sys.trainer.upperGradients(train, upper, 1, 0.1, scope);
+            BilevelStep.UpperStep u = sys.trainer.upperGradients(train, upper, 1, 0.1, scope);
             Reference d = referenceD(sys, train, upper);
             Reference t = referenceT(sys, train, upper);
             double eD = relativeError(flat(u.discriminator().g()), d.g());
@@ -203,7 +204,7 @@ class HypergradientTest {
             double p0 = Math.exp(0.5) / (Math.exp(1.0) + Math.exp(0.5) + Math.exp(0.0));
             double p1 = Math.exp(3.0) / (Math.exp(2.0) + Math.exp(-1.0) + Math.exp(3.0));
             double expected = -(Math.log(p0) + Math.log(p1)) / 2;
-            assertEquals(expected, SegmentationTask.crossEntropy(l, labels).getDouble(), 1e-12);
+            assertEquals(expected, MfNetSegmentationTask.crossEntropy(l, labels).getDouble(), 1e-12);
         }
     }
 }

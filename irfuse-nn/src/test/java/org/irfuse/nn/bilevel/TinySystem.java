@@ -16,7 +16,7 @@ import org.irfuse.nn.modules.FusionNetwork;
 import org.irfuse.nn.modules.FusionNetwork.Width;
 import org.irfuse.nn.modules.PixelDiscriminator;
 import org.irfuse.nn.runtime.Compute;
-import org.irfuse.nn.task.SegmentationTask;
+import org.irfuse.nn.train.BilevelStep;
 import org.irfuse.nn.train.BilevelTrainer;
 
 /** Tiny float64 networks and synthetic batches for exactness tests, plus helpers that read gradients out. */
@@ -24,7 +24,7 @@ final class TinySystem {
     static final List<PairSample> SCENES = PairDataset.synthetic(4, 96, 72, 11);
 
     final Compute compute;
-    final BilevelTrainer trainer;
+    final BilevelStep trainer;
 
     TinySystem(Compute compute, String mode, String aggregation, long seed) {
         this.compute = compute;
@@ -33,7 +33,7 @@ final class TinySystem {
         fusion.initialize(compute.root(), DataType.FLOAT64, FusionNetwork.initShape());
         PixelDiscriminator disc = new PixelDiscriminator();
         disc.initialize(compute.root(), DataType.FLOAT64, PixelDiscriminator.initShape());
-        SegmentationTask task = SegmentationTask.initialise(9, 4, compute.root(), DataType.FLOAT64);
+        TinySegmentationTask task = new TinySegmentationTask(compute.root(), DataType.FLOAT64);
         BilevelTrainer.Config cfg = new BilevelTrainer.Config();
         cfg.mode = mode;
         cfg.aggregation = aggregation;
@@ -42,7 +42,7 @@ final class TinySystem {
         cfg.minCrop = 16;
         cfg.maxCrop = 20;
         cfg.seed = seed;
-        trainer = new BilevelTrainer(cfg, fusion, disc, task, compute, DataType.FLOAT64);
+        trainer = new BilevelStep(cfg, fusion, disc, task, compute, DataType.FLOAT64);
     }
 
     static CropSampler.Batch batch(long seed) {

@@ -19,6 +19,7 @@ import org.irfuse.core.io.SharedData;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.train.BilevelTrainer;
 import org.irfuse.nn.train.BilevelTrainerTest;
+import org.irfuse.nn.train.HeldOutSplit;
 import org.irfuse.nn.train.RunFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +75,7 @@ class PretrainedTasksTest {
         BilevelTrainer.Config cfg = tiny(4);
         cfg.task = "detection";
         cfg.detectorWeights = model("yolov5n_coco.npz").toString();
-        BilevelTrainer.Split split = BilevelTrainer.heldOut(SCENES, 0.34, cfg.seed);
+        HeldOutSplit split = HeldOutSplit.of(SCENES, 0.34, cfg.seed);
         try (Compute compute = Compute.cpu()) {
             BilevelTrainer.Outcome out = BilevelTrainer.run(cfg, split, null, new RunFolder(dir), false, false,
                     compute, null);
@@ -99,7 +100,7 @@ class PretrainedTasksTest {
         cfg.task = "segmentation";
         cfg.segmenterWeights = model("mfnet_mfnet9.npz").toString();
         cfg.segmentationLabels = "pseudo";
-        BilevelTrainer.Split split = BilevelTrainer.heldOut(SCENES, 0.34, cfg.seed);
+        HeldOutSplit split = HeldOutSplit.of(SCENES, 0.34, cfg.seed);
         try (Compute compute = Compute.cpu()) {
             BilevelTrainer.Outcome out = BilevelTrainer.run(cfg, split, null, new RunFolder(dir), false, false,
                     compute, null);
@@ -111,6 +112,12 @@ class PretrainedTasksTest {
             double miou = (Double) out.evaluation().get("heldout.mIoU");
             assertTrue(miou >= 0 && miou <= 1, "mIoU " + miou);
             assertTrue(out.model().card().notes.contains("against MFNet pseudo-labels"), out.model().card().notes);
+            // No --task-lr given: MFNet's default, stored resolved in config.json and used by the schedule.
+            JsonObject config = com.google.gson.JsonParser.parseString(Files.readString(dir.resolve("config.json")))
+                    .getAsJsonObject();
+            assertEquals(1e-4, config.get("taskLr").getAsDouble(), 0);
+            double lrTask = rows.get(1).get("lr.task").getAsDouble();
+            assertTrue(lrTask > 0 && lrTask <= 1e-4, "lr.task " + lrTask);
         }
     }
 }

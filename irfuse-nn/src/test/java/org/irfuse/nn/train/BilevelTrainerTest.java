@@ -1,8 +1,11 @@
 package org.irfuse.nn.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -10,9 +13,23 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import org.irfuse.core.datasets.CropSampler;
+import org.irfuse.nn.bilevel.TrainingBatch;
+import org.irfuse.nn.modules.FusionNetwork;
+import org.irfuse.nn.modules.PixelDiscriminator;
+import org.irfuse.nn.pretrained.NpzWeights;
+import org.irfuse.nn.pretrained.YoloV5n;
+import org.irfuse.nn.task.SemanticTask;
+import org.irfuse.nn.task.YoloDetectionTask;
 import org.irfuse.core.datasets.PairDataset;
 import org.irfuse.core.datasets.PairSample;
+import org.irfuse.core.io.SharedData;
 import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.model.ModelCard;
 import org.irfuse.nn.runtime.Compute;
@@ -22,10 +39,18 @@ import org.junit.jupiter.api.io.TempDir;
 public class BilevelTrainerTest {
     static final List<PairSample> SCENES = PairDataset.synthetic(8, 128, 96, 5);
 
+    /** The shared pretrained weights, or the test is skipped with a message saying where they are expected. */
+    static Path model(String name) {
+        java.util.Optional<Path> p = SharedData.model(name);
+        assumeTrue(p.isPresent(), SharedData.missingModelMessage(name));
+        return p.get();
+    }
+
+    /** A tiny run with pretrained MFNet as the task (float32, crops of a few dozen pixels). */
     static BilevelTrainer.Config tiny(int steps) {
         BilevelTrainer.Config cfg = new BilevelTrainer.Config();
         cfg.width = "nano";
-        cfg.taskChannels = 8;
+        cfg.segmenterWeights = model("mfnet_mfnet9.npz").toString();
         cfg.steps = steps;
         cfg.upperEvery = 2;
         cfg.batch = 2;
@@ -34,6 +59,8 @@ public class BilevelTrainerTest {
         cfg.maxCrop = 64;
         cfg.lr = 0.05;
         cfg.lowerLr = 0.05;
+        // Ten times MFNet's default: in a few dozen steps on synthetic scenes the task loss must visibly drop.
+        cfg.taskLr = 1e-3;
         cfg.logEvery = 1;
         cfg.sampleEvery = 1000;
         cfg.checkpointEvery = 1000;
@@ -60,30 +87,30 @@ public class BilevelTrainerTest {
 
     @Test
     void aShortRunOnSyntheticScenesLowersTheSegmentationAndFusionLosses(@TempDir Path dir) throws IOException {
-        BilevelTrainer.Config cfg = tiny(40);
+        BilevelTrainer.Config cfg = tiny(24);
         cfg.upperEvery = 3;
         cfg.minCrop = 32;
         cfg.maxCrop = 48;
         cfg.lr = 0.04;
         cfg.upperClip = 2;
-        BilevelTrainer.Split split = BilevelTrainer.heldOut(SCENES, 0.25, cfg.seed);
+        HeldOutSplit split = HeldOutSplit.of(SCENES, 0.25, cfg.seed);
         assertEquals(2, split.upper().size());
         try (Compute compute = Compute.cpu()) {
             BilevelTrainer.Outcome out = BilevelTrainer.run(cfg, split, null, new RunFolder(dir), false, false,
                     compute, null);
             List<JsonObject> rows = log(dir);
-            assertEquals(40, rows.size());
-            double taskFirst = mean(rows, "loss.T", 0, 10);
-            double taskLast = mean(rows, "loss.T", 30, 40);
-            double fusionFirst = mean(rows, "loss.fusion", 0, 10);
-            double fusionLast = mean(rows, "loss.fusion", 30, 40);
+            assertEquals(24, rows.size());
+            double taskFirst = mean(rows, "loss.T", 0, 8);
+            double taskLast = mean(rows, "loss.T", 16, 24);
+            double fusionFirst = mean(rows, "loss.fusion", 0, 8);
+            double fusionLast = mean(rows, "loss.fusion", 16, 24);
             System.out.printf("short bi-level run: loss.T %.4f -> %.4f, loss.fusion %.4f -> %.4f, held-out mIoU "
                     + "%.4f%n", taskFirst, taskLast, fusionFirst, fusionLast, out.evaluation().get("heldout.mIoU"));
             assertTrue(taskLast < 0.8 * taskFirst, "segmentation loss " + taskFirst + " -> " + taskLast);
             assertTrue(fusionLast < 0.9 * fusionFirst, "fusion loss " + fusionFirst + " -> " + fusionLast);
             // Upper steps log every quantity the report reads.
             JsonObject upper = rows.get(2);
-            for (String key : List.of("step", "stage", "lr", "loss.fusion", "loss.D", "loss.T", "loss.upper.D",
+            for (String key : List.of("step", "stage", "lr", "lr.lower", "lr.task", "loss.fusion", "loss.D", "loss.T", "loss.upper.D",
                     "loss.upper.T", "r.D", "r.T", "weight.D", "weight.T", "gradnorm.D", "gradnorm.T",
                     "gradnorm.agg")) {
                 assertTrue(upper.has(key), "upper-step log lacks " + key);
@@ -91,7 +118,7 @@ public class BilevelTrainerTest {
             assertEquals("bilevel", upper.get("stage").getAsString());
             ModelCard card = FusionModel.load(dir.resolve("model"), compute).card();
             assertEquals("bilevel", card.stage);
-            assertEquals(40, card.trainingSteps);
+            assertEquals(24, card.trainingSteps);
             assertTrue(Files.isRegularFile(dir.resolve("task.params")));
             assertTrue(Files.isRegularFile(dir.resolve("evaluation.json")));
         }
@@ -103,7 +130,7 @@ public class BilevelTrainerTest {
         cfg.minCrop = 32;
         cfg.maxCrop = 32;
         cfg.loss = "saliency=1.0,texture=0.5";
-        BilevelTrainer.Split split = BilevelTrainer.heldOut(SCENES, 0.25, cfg.seed);
+        HeldOutSplit split = HeldOutSplit.of(SCENES, 0.25, cfg.seed);
         try (Compute compute = Compute.cpu()) {
             BilevelTrainer.run(cfg, split, null, new RunFolder(dir), false, false, compute, null);
         }
@@ -118,43 +145,70 @@ public class BilevelTrainerTest {
     }
 
     @Test
-    void detectionIsTheSemanticTaskThroughTheSameTrainer(@TempDir Path dir) throws IOException {
-        BilevelTrainer.Config cfg = tiny(30);
+    void yoloAsTheTaskWithAFrozenBackboneUpdatesOnlyItsNeckAndHead() throws IOException {
+        BilevelTrainer.Config cfg = tiny(2);
         cfg.task = "detection";
-        cfg.upperEvery = 3;
+        cfg.detectorWeights = model("yolov5n_coco.npz").toString();
+        cfg.taskFreezeBackbone = true;
         cfg.minCrop = 64;
         cfg.maxCrop = 64;
-        cfg.lr = 0.02;
-        cfg.lowerLr = 0.05;
-        cfg.upperClip = 2;
-        BilevelTrainer.Split split = BilevelTrainer.heldOut(SCENES, 0.25, cfg.seed);
+        HeldOutSplit split = HeldOutSplit.of(SCENES, 0.25, cfg.seed);
         try (Compute compute = Compute.cpu()) {
-            BilevelTrainer.Outcome out = BilevelTrainer.run(cfg, split, null, new RunFolder(dir), false, false,
-                    compute, null);
-            assertTrue(out.model().card().notes.contains("task detection"), out.model().card().notes);
-            List<JsonObject> rows = log(dir);
-            for (JsonObject r : rows) {
-                assertTrue(Double.isFinite(r.get("loss.T").getAsDouble()), "finite task loss " + r);
+            SemanticTask task = SemanticTasks.create(cfg, split, compute);
+            FusionModel fusion = FusionModel.initialise(FusionNetwork.Width.NANO, compute, DataType.FLOAT32);
+            PixelDiscriminator disc = new PixelDiscriminator();
+            disc.initialize(compute.root(), DataType.FLOAT32, PixelDiscriminator.initShape());
+            BilevelStep trainer = new BilevelStep(cfg, fusion.network(), disc, task, compute,
+                    DataType.FLOAT32);
+            Map<String, Parameter> named = NpzWeights.parameters((YoloV5n) task.network());
+            long neckAndHead = named.entrySet().stream().filter(e -> e.getValue().requiresGradient()
+                    && Integer.parseInt(e.getKey().split("\\.")[1]) >= YoloDetectionTask.BACKBONE_LAYERS).count();
+            assertEquals(neckAndHead, trainer.omegaT().size(), "ω_T is layers 10-24 only");
+            assertTrue(neckAndHead > 0 && neckAndHead < named.size());
+            Parameter stem = named.get("layers.0.conv.weight");
+            Parameter head = named.get("layers.24.m.0.weight");
+            float[] stemBefore = stem.getArray().toFloatArray();
+            float[] headBefore = head.getArray().toFloatArray();
+            try (NDManager scope = compute.newStep()) {
+                CropSampler sampler = new CropSampler(split.train(), cfg.minCrop, cfg.maxCrop);
+                TrainingBatch b = trainer.tensors(BilevelStep.trainingBatch(sampler, cfg, 1), scope);
+                BilevelStep.LowerResult r = trainer.lowerStep(b, cfg.lowerLr, 1e-2);
+                assertTrue(Double.isFinite(r.taskLoss()) && r.taskLoss() > 0, "YOLOv5 loss " + r.taskLoss());
             }
-            double first = mean(rows, "loss.T", 0, 6);
-            double last = mean(rows, "loss.T", 24, 30);
-            assertTrue(last < first, "detection loss " + first + " -> " + last);
-            assertTrue(rows.get(2).has("r.T") && Double.isFinite(rows.get(2).get("r.T").getAsDouble()));
-            double map = (Double) out.evaluation().get("heldout.mAP50");
-            assertTrue(map >= 0 && map <= 1, "held-out mAP@0.5 " + map);
+            assertArrayEquals(stemBefore, stem.getArray().toFloatArray(), "the frozen backbone moved");
+            assertFalse(Arrays.equals(headBefore, head.getArray().toFloatArray()), "the head did not train");
         }
-        // Pairs without boxes cannot train a detector: refused with the pair named.
-        BilevelTrainer.Config seg = tiny(2);
-        seg.task = "detection";
+    }
+
+    @Test
+    void theTaskNeedsItsPretrainedWeightsAndDetectionNeedsBoxes(@TempDir Path dir) throws IOException {
+        BilevelTrainer.Config seg = new BilevelTrainer.Config();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, seg::validate);
+        assertTrue(e.getMessage().contains("--segmenter-weights"), e.getMessage());
+        BilevelTrainer.Config det = new BilevelTrainer.Config();
+        det.task = "detection";
+        e = assertThrows(IllegalArgumentException.class, det::validate);
+        assertTrue(e.getMessage().contains("--detector-weights"), e.getMessage());
+        seg.segmenterWeights = "mfnet.npz";
+        seg.taskFreezeBackbone = true;
+        e = assertThrows(IllegalArgumentException.class, seg::validate);
+        assertTrue(e.getMessage().contains("task-freeze-backbone"), e.getMessage());
+        // The pretrained tasks' SGD rates: YOLOv5n 1e-3, MFNet (about 25x larger gradients) 1e-4, unless set.
+        assertEquals(1e-4, seg.taskLr(), 0);
+        assertEquals(1e-3, det.taskLr(), 0);
+        seg.taskLr = 3e-5;
+        assertEquals(3e-5, seg.taskLr(), 0);
+        // Pairs without boxes cannot train a detector: refused with the pair named, before any weights are read.
+        det.detectorWeights = dir.resolve("never-read.npz").toString();
+        det.steps = 2;
         List<PairSample> noBoxes = new ArrayList<>();
         for (PairSample p : SCENES) {
             noBoxes.add(p.withTruth(p.labels(), null));
         }
         try (Compute compute = Compute.cpu()) {
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
-                    IllegalArgumentException.class, () -> BilevelTrainer.run(seg,
-                            BilevelTrainer.heldOut(noBoxes, 0.25, 1), null, new RunFolder(dir.resolve("x")), false,
-                            false, compute, null));
+            e = assertThrows(IllegalArgumentException.class, () -> BilevelTrainer.run(det,
+                    HeldOutSplit.of(noBoxes, 0.25, 1), null, new RunFolder(dir.resolve("x")), false, false,
+                    compute, null));
             assertTrue(e.getMessage().contains("synthetic/"), e.getMessage());
         }
     }
@@ -174,7 +228,7 @@ public class BilevelTrainerTest {
         cfg.aggregation = "random";
         cfg.minCrop = 24;
         cfg.maxCrop = 32;
-        BilevelTrainer.Split split = BilevelTrainer.heldOut(SCENES, 0.25, cfg.seed);
+        HeldOutSplit split = HeldOutSplit.of(SCENES, 0.25, cfg.seed);
         Path whole = dir.resolve("whole");
         Path killed = dir.resolve("killed");
         try (Compute compute = Compute.cpu()) {
