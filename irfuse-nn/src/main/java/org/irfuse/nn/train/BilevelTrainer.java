@@ -19,6 +19,7 @@ import org.irfuse.core.io.AtomicFiles;
 import org.irfuse.nn.bilevel.Aggregation;
 import org.irfuse.nn.bilevel.Hypergradient;
 import org.irfuse.nn.model.FusionModel;
+import org.irfuse.nn.loss.FusionLoss;
 import org.irfuse.nn.modules.FusionNetwork.Width;
 import org.irfuse.nn.modules.PixelDiscriminator;
 import org.irfuse.nn.runtime.Compute;
