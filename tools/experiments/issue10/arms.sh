@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Step 2: every arm starts from the warm start of the same seed and sees the same 23 registered MSRS training
+# pairs (18 lower, 5 upper; fusion-view boxes); then its model fuses the held-out sets. Resumable; finished arms
+# are skipped. Usage: [STEPS=150] arms.sh SEED [ARM...]
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+s=$1; shift
+arms=("$@"); [ ${#arms[@]} -gt 0 ] || arms=(bilevel-norm alternating bilevel-mean bilevel-mgda release-compat ws-cont)
+common=(--init-model runs/warmstart-s$s/model --steps ${STEPS:-150} --crop 128:160 --batch 2 --checkpoint-every 20
+        --sample-every 1000 --seed $s --threads 1 -q)
+bl=(--stage bilevel --msrs-weak data/msrs-train --task detection --detector-weights $SHARED/models/yolov5n_coco.npz
+    --upper-every 3 --lr 1e-2 --upper-clip 1 --log-every 1)
+for a in "${arms[@]}"; do
+  R=runs/$a-s$s
+  if [ ! -f $R/model/model-card.json ]; then
+    resume=(); [ -f $R/config.json ] && resume=(--resume)
+    case $a in
+      bilevel-*) opts=("${bl[@]}" --aggregation ${a#bilevel-}) ;;
+      alternating|release-compat) opts=("${bl[@]}" --mode $a) ;;
+      ws-cont) opts=(--stage warmup --data data/msrs-train --lr 1e-4 --log-every 10) ;;
+      *) echo "unknown arm $a" >&2; exit 2 ;;
+    esac
+    echo "$(date -u +%FT%TZ) start $a seed $s load $(cut -d' ' -f1-3 /proc/loadavg)"
+    /usr/bin/time -f "$a: %e s wall, %U s user, %S s sys" $IRFUSE train "${opts[@]}" "${common[@]}" -o $R "${resume[@]}"
+  fi
+  "$here/fuse-arm.sh" $a-s$s $R/model
+  echo "$(date -u +%FT%TZ) done $a seed $s load $(cut -d' ' -f1-3 /proc/loadavg)"
+done

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Markdown tables for docs/experiments.md from results/*.csv (long form: method,image,metric,profile,value)."""
+import csv, statistics, sys, os
+from collections import defaultdict
+PEERS = sorted(os.listdir(os.path.join(os.environ.get('SHARED', os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../../shared')), 'data/tno/fused')))
+RULE = ['EN', 'SD', 'SF', 'MI', 'SCD', 'VIF', 'Qabf', 'SSIM']
+
+def means(path):
+    v = defaultdict(list)
+    with open(path) as f:
+        for r in csv.DictReader(f):
+            v[(r['method'], r['metric'])].append(float(r['value']))
+    return {k: statistics.fmean(x) for k, x in v.items()}
+
+def metric_table(path, title, rule):
+    m = means(path)
+    methods = sorted({k[0] for k in m})
+    ours = [x for x in methods if x not in PEERS]
+    print(f'\n### {title}\n')
+    print('| method | ' + ' | '.join(RULE) + (' | ≥ peer median |' if rule else ' |'))
+    print('|---|' + '---|' * (len(RULE) + (1 if rule else 0)))
+    med = {mt: statistics.median(m[(p, mt)] for p in PEERS) for mt in RULE} if rule else None
+    if rule:
+        print('| median of 9 peers | ' + ' | '.join(f'{med[mt]:.4f}' for mt in RULE) + ' | |')
+    for x in ours:
+        cells = [f'{m[(x, mt)]:.4f}' for mt in RULE]
+        if rule:
+            wins = [mt for mt in RULE if m[(x, mt)] >= med[mt]]
+            print(f'| {x} | ' + ' | '.join(cells) + f' | {len(wins)}/8: {" ".join(wins)} |')
+        else:
+            print(f'| {x} | ' + ' | '.join(cells) + ' |')
+
+def downstream(path):
+    v = {}
+    order = []
+    with open(path) as f:
+        for r in csv.DictReader(f):
+            if r['interpolation'] != 'voc':
+                continue
+            if r['source'] not in order:
+                order.append(r['source'])
+            v[(r['source'], r['class'], r['metric'])] = float(r['value'])
+    print('\n### Frozen YOLOv5n on the 11 held-out MSRS pairs (fusion-view boxes, VOC all-point)\n')
+    print('| source | person AP@0.5 | bicycle AP@0.5 | car AP@0.5 | mAP@0.5 | mAP@0.5:0.95 | person ≥ IR, car ≥ VIS |')
+    print('|---|---|---|---|---|---|---|')
+    ir = v[('infrared', 'person', 'AP50')]; vis = v[('visible', 'car', 'AP50')]
+    for s_ in order:
+        p, b, c = (v[(s_, k, 'AP50')] for k in ('person', 'bicycle', 'car'))
+        goal = ('yes' if p >= ir else 'no') + ' / ' + ('yes' if c >= vis else 'no')
+        print(f"| {s_} | {p:.3f} | {b:.3f} | {c:.3f} | {v[(s_, 'all', 'mAP50')]:.3f} | {v[(s_, 'all', 'mAP50:95')]:.3f} | {goal} |")
+
+if __name__ == '__main__':
+    downstream('results/downstream.csv')
+    metric_table('results/tno.csv', 'TNO (17 pairs, cddfuse profile)', True)
+    metric_table('results/rs.csv', 'RoadScene held-out (34 pairs, cddfuse)', False)
+    metric_table('results/msrs.csv', 'MSRS held-out (11 pairs, cddfuse)', False)
