@@ -8,10 +8,11 @@ package org.irfuse.core.metrics;
  * arithmetic. A consumer can combine several streams' output rows at once (VIF, SSIM) without storing them.
  *
  * <p>Every output is {@code k[c]·x[c] + k[0]·(x[0] + x[n−1]) + k[1]·(x[1] + x[n−2]) + ...}, added in exactly
- * that order in both passes, as {@link Filters#valid} does (the order the golden tests were matched with). The
- * loops run over the outputs inside the tap loop, up to four taps per loop so each partial sum is loaded and
- * stored once per four taps; the JIT vectorises them, and Java never reassociates or fuses floating-point
- * operations, so no output changes.
+ * that order in both passes, as {@link Filters#valid} does (the order the golden tests were matched with). For
+ * the odd 3–17-tap kernels the metrics use, each pass is one loop over the outputs adding all taps
+ * ({@link #rowTaps}, {@link #columns}); other lengths run the outputs inside the tap loop, up to four taps per
+ * loop ({@link #taps}). The JIT vectorises these loops, and Java never reassociates or fuses floating-point
+ * operations, so no output changes ({@code ExactKernelsTest} checks the order bit for bit).
  */
 final class ValidRows {
     private final double[] k;
