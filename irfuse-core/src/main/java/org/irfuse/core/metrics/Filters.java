@@ -158,6 +158,22 @@ final class Filters {
      * {@link #conv2Same3x3(Plane, double[])} of the row-major {@code w×h} array {@code src} into {@code out}. Row
      * by row (the row being summed stays in L1), each pixel's terms still in MATLAB's order.
      */
+    /** Pixel (x, y) of {@link #conv2Same3x3(double[], int, int, double[], double[])}, its terms in the same order. */
+    static double conv2Same3x3At(double[] src, int w, int h, double[] k, int x, int y) {
+        double v = 0;
+        for (int c = 0; c < 3; c++) {
+            for (int r = 0; r < 3; r++) {
+                double kv = k[r * 3 + c];
+                int sy = y + 1 - r;
+                int sx = x + 1 - c;
+                if (kv != 0 && sy >= 0 && sy < h && sx >= 0 && sx < w) {
+                    v += kv * src[sy * w + sx];
+                }
+            }
+        }
+        return v;
+    }
+
     static void conv2Same3x3(double[] src, int w, int h, double[] k, double[] out) {
         for (int y = 0; y < h; y++) {
             int o = y * w;
