@@ -135,6 +135,43 @@ class AlignerTest {
     }
 
     @Test
+    void coarseToFineControlGridsRecoverAFieldWithFinerDetail() {
+        // A field with 160-px wavelength (5 px amplitude) on top of the affine map: finer than the default 64-px
+        // grid resolves well. The 160 → 80 → 40 px schedule (subdivided between stages) must recover it.
+        int gw = 160;
+        int gh = 120;
+        float[] dx = new float[gw * gh];
+        float[] dy = new float[gw * gh];
+        for (int j = 0; j < gh; j++) {
+            for (int i = 0; i < gw; i++) {
+                double x = (i + 0.5) * 4 - 0.5;
+                double y = (j + 0.5) * 4 - 0.5;
+                dx[j * gw + i] = (float) (5 * Math.sin(2 * Math.PI * y / 160) * Math.cos(2 * Math.PI * x / 320));
+                dy[j * gw + i] = (float) (5 * Math.sin(2 * Math.PI * x / 160));
+            }
+        }
+        Transform truth = new Transform(Transform.Model.DEFORMABLE, 640, 480, 640, 480, TRUTH,
+                new DisplacementField(4, gw, gh, dx, dy));
+        Image target = discs(7);
+        Image moved = warp(target, truth);
+        Aligner.Builder fine = Aligner.builder().model(Transform.Model.DEFORMABLE).threads(2);
+        fine.deformableStages = List.of(new DeformableEstimator.Stage(160, 2, 6, 0.1),
+                new DeformableEstimator.Stage(80, 2, 6, 0.1), new DeformableEstimator.Stage(40, 1, 6, 0.1));
+        fine.tikhonov = 0.01;
+        Alignment coarse = Aligner.builder().model(Transform.Model.DEFORMABLE).threads(2).build().align(moved, target);
+        Alignment multi = fine.build().align(moved, target);
+        double ec = maxError(coarse.transform(), truth);
+        double em = maxError(multi.transform(), truth);
+        System.out.println("fine-field recovery: 64-px grid max error " + ec + " px, 160-80-40 px " + em + " px");
+        assertTrue(em < TOLERANCE_FINE, "multi-resolution max error " + em + " px");
+        assertTrue(ec > 2 * em, "the single 64-px grid should not follow it as well (" + ec + " px)");
+        assertTrue(multi.quality().trusted(), multi.quality().toString());
+    }
+
+    /** Measured 2.21 px (the single 64-px grid: 5.34 px), largest over the 40-px-margin grid of points. */
+    static final double TOLERANCE_FINE = 2.5;
+
+    @Test
     void alignsRealWarpedMsrsPairsAndRefusesUnrelatedImages() throws Exception {
         Optional<Path> msrs = SharedData.resolve("msrs/ir_warp");
         Optional<Path> tno = SharedData.resolve("tno/ir/05.png");
