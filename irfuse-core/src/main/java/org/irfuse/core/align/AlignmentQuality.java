@@ -165,8 +165,11 @@ public record AlignmentQuality(double similarityBefore, double similarityAfter, 
         }
         meanT /= w * h;
         meanS /= w * h;
-        int tx = Math.max(1, (w - 2 * radius) / tile);
-        int ty = Math.max(1, (h - 2 * radius) / tile);
+        int tx = (w - 2 * radius) / tile;
+        int ty = (h - 2 * radius) / tile;
+        if (tx < 1 || ty < 1) {
+            return new double[0]; // too small for one tile and its search margin
+        }
         double[] out = new double[tx * ty];
         final double mT = meanT;
         final double mS = meanS;
