@@ -80,8 +80,8 @@ public final class FuseCommand implements Callable<Integer> {
     boolean resizeIr;
 
     @Option(names = "--align", defaultValue = "none", description = "align the infrared image to the visible one "
-            + "first: none (default), translation, affine or deformable; an untrusted deformable field falls back to the "
-            + "affine map, an untrusted alignment to none (a warning names the files)")
+            + "first: none (default), translation, affine or deformable; an untrusted deformable field falls back "
+            + "to the affine map, an untrusted alignment to none (a warning names the files)")
     String align;
 
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;

@@ -136,10 +136,12 @@ public final class Aligner {
         // The field itself was rejected (it folds, or lost edge agreement): the best trusted stage is the global
         // map, if it passes on its own.
         Alignment g = result(problem, ir, validity, initial, global, misfit);
-        return g.quality().trusted()
-                ? new Alignment(g.transform(), g.aligned(), g.mask(), g.quality().withFallback(
-                        "deformable field rejected (" + d.quality().reason() + "); the " + globalModel.id() + " map is used"))
-                : d;
+        if (!g.quality().trusted()) {
+            return d;
+        }
+        String why = "deformable field rejected (" + d.quality().reason() + "); the " + globalModel.id()
+                + " map is used";
+        return new Alignment(g.transform(), g.aligned(), g.mask(), g.quality().withFallback(why));
     }
 
     private Alignment result(AlignmentProblem problem, Image ir, float[] validity, Transform initial, Transform t,
