@@ -152,15 +152,15 @@ final class DeformableEstimator {
 
     /** The field on the level-{@code log2(fieldStride)} grid on top of the level-0 map {@code a}. */
     DisplacementField estimate(AffineTransform a) {
-        return sample(estimateGrid(a, null));
+        return sample(estimateGrid(a));
     }
 
-    /** The control grid after all stages, started from {@code initial} (null: zero, i.e. the global map). */
-    Grid estimateGrid(AffineTransform a, Grid initial) {
+    /** The control grid after all stages, started from zero (the global map). */
+    Grid estimateGrid(AffineTransform a) {
         int w0 = problem.targetWidth(0);
         int h0 = problem.targetHeight(0);
-        Grid grid = initial;
-        double[][] lm = initial == null ? null : bendingMatrix(grid.nx, grid.ny, tikhonov);
+        Grid grid = null;
+        double[][] lm = null;
         for (Stage st : stages) {
             if (grid == null || grid.spacing != st.spacing()) {
                 grid = grid == null ? new Grid(w0, h0, st.spacing()) : grid.refine(w0, h0);
