@@ -134,6 +134,9 @@ public final class AlignCommand implements Callable<Integer> {
         if (!a.quality().trusted()) {
             throw new UntrustedAlignmentException(irFile, visFile, a.quality());
         }
+        if (!a.quality().fallback().isEmpty()) {
+            System.err.println("irfuse: warning: " + irFile + ": " + a.quality().fallback());
+        }
         return a;
     }
 

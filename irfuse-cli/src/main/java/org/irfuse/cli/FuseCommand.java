@@ -80,7 +80,8 @@ public final class FuseCommand implements Callable<Integer> {
     boolean resizeIr;
 
     @Option(names = "--align", defaultValue = "none", description = "align the infrared image to the visible one "
-            + "first: none (default), translation, affine or deformable; untrustworthy alignments are refused")
+            + "first: none (default), translation, affine or deformable; an untrusted deformable field falls back "
+            + "to the affine map, an untrusted alignment to none (a warning names the files)")
     String align;
 
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
@@ -124,7 +125,7 @@ public final class FuseCommand implements Callable<Integer> {
         UserException.refuseExisting(s.out, overwrite);
         Image ir = ImageReader.readInfrared(s.ir);
         Image vis = ImageReader.read(s.vis);
-        ir = prepareInfrared(ir, vis, s.ir, s.vis);
+        ir = prepareInfrared(ir, vis, s.ir, s.vis, msg -> System.err.println("irfuse: warning: " + msg));
         String small = smallWarning(vis, s.vis);
         if (small != null) {
             System.err.println("irfuse: warning: " + small);
@@ -188,7 +189,7 @@ public final class FuseCommand implements Callable<Integer> {
                     (p, none) -> {
                         Image vis = ImageReader.read(p.visible());
                         Image ir = prepareInfrared(ImageReader.readInfrared(p.infrared()), vis, p.infrared(),
-                                p.visible());
+                                p.visible(), warnings::add);
                         String small = smallWarning(vis, p.visible());
                         if (small != null) {
                             warnings.add(small);
@@ -274,14 +275,21 @@ public final class FuseCommand implements Callable<Integer> {
         return new Fuser(m.network(), compute, p, tileAbove, tile);
     }
 
-    /** The infrared image on the visible grid: aligned (--align), or resized / size-checked. */
-    private Image prepareInfrared(Image ir, Image vis, Path irFile, Path visFile) throws IOException {
+    /**
+     * The infrared image on the visible grid: aligned (--align), or resized / size-checked — also when the
+     * alignment is not trusted (a warning naming the files goes to {@code warn}).
+     */
+    private Image prepareInfrared(Image ir, Image vis, Path irFile, Path visFile,
+            java.util.function.Consumer<String> warn) throws IOException {
         Transform.Model m = Transform.Model.parse(align);
-        if (m == Transform.Model.NONE) {
-            return matchSize(ir, vis, irFile, visFile);
+        if (m != Transform.Model.NONE) {
+            java.util.Optional<Image> aligned = Aligner.builder().model(m).threads(threads == null ? 0 : threads)
+                    .build().alignForFusion(ir, vis, irFile, visFile, warn);
+            if (aligned.isPresent()) {
+                return aligned.get();
+            }
         }
-        return Aligner.builder().model(m).threads(threads == null ? 0 : threads).build()
-                .alignForFusion(ir, vis, irFile, visFile);
+        return matchSize(ir, vis, irFile, visFile);
     }
 
     private Image matchSize(Image ir, Image vis, Path irFile, Path visFile) throws ImageFormatException {

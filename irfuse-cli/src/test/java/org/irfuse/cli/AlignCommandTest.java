@@ -75,7 +75,7 @@ class AlignCommandTest {
     }
 
     @Test
-    void fuseAlignsFirstWithAlignAndRefusesUntrustedPairs() throws Exception {
+    void fuseAlignsFirstAndFallsBackToNoAlignmentForUntrustedPairs() throws Exception {
         Optional<Path> warped = SharedData.resolve("msrs/ir_warp/00005N.png");
         Optional<Path> tno = SharedData.resolve("tno/ir/05.png");
         assumeTrue(warped.isPresent() && tno.isPresent(), SharedData.missingMessage("msrs/ir_warp and tno"));
@@ -90,7 +90,16 @@ class AlignCommandTest {
                 "--model", model.toString(), "--align", "affine");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(640, ImageReader.read(out).width());
-        // Unrelated images of different sizes: --align refuses instead of fusing garbage.
+        // 00014N's alignment lands in a wrong basin: rejected, fused unaligned with one warning naming the file.
+        Path unaligned = dir.resolve("unaligned.png");
+        Path bad14 = warped.get().resolveSibling("00014N.png");
+        CliRun fallback = CliRun.of("fuse", "--ir", bad14.toString(), "--vis", vis.resolveSibling("00014N.png")
+                .toString(), "-o", unaligned.toString(), "--model", model.toString(), "--align", "affine");
+        assertEquals(0, fallback.exitCode(), fallback.err());
+        assertTrue(fallback.err().contains("warning: cannot align " + bad14) && fallback.err().contains("wrong basin")
+                && fallback.err().contains("fusing without alignment"), fallback.err());
+        assertEquals(640, ImageReader.read(unaligned).width());
+        // Unrelated images of different sizes: no alignment, and without --resize-ir the sizes are refused.
         Path refused = dir.resolve("refused.png");
         CliRun bad = CliRun.of("fuse", "--ir", tno.get().toString(), "--vis", vis.toString(), "-o",
                 refused.toString(), "--model", model.toString(), "--align", "affine");

@@ -30,11 +30,7 @@ public final class Aligner {
     final int globalFinest;
     final int globalIterations;
     final int affineCoarsest;
-    final int deformableCoarsest;
-    final int deformableFinest;
-    final int deformableIterations;
-    final double spacing;
-    final double bending;
+    final java.util.List<DeformableEstimator.Stage> deformableStages;
     final double tikhonov;
 
     private Aligner(Builder b) {
@@ -48,11 +44,7 @@ public final class Aligner {
         globalFinest = b.globalFinest;
         globalIterations = b.globalIterations;
         affineCoarsest = b.affineCoarsest;
-        deformableCoarsest = b.deformableCoarsest;
-        deformableFinest = b.deformableFinest;
-        deformableIterations = b.deformableIterations;
-        spacing = b.spacing;
-        bending = b.bending;
+        deformableStages = java.util.List.copyOf(b.deformableStages);
         tikhonov = b.tikhonov;
     }
 
@@ -90,17 +82,23 @@ public final class Aligner {
 
     /**
      * Aligns for fusion: the aligned infrared image with its no-data pixels filled by the visible luminance (so
-     * the fused image shows the visible scene there instead of a black wedge).
-     *
-     * @throws UntrustedAlignmentException naming both files when the estimate is not trustworthy
+     * the fused image shows the visible scene there instead of a black wedge). An alignment that is not trusted
+     * falls back: to the global stage when only the deformable field was rejected (inside {@link #align}), else
+     * to no alignment — empty, and {@code warnings} gets one line naming both files and the reason, so the
+     * caller fuses the images as they are (fusing a wrongly warped image would be worse than an unaligned one).
      */
-    public Image alignForFusion(Image infrared, Image visible, Path infraredFile, Path visibleFile)
-            throws UntrustedAlignmentException {
+    public java.util.Optional<Image> alignForFusion(Image infrared, Image visible, Path infraredFile,
+            Path visibleFile, java.util.function.Consumer<String> warnings) {
         Alignment a = align(infrared, visible);
         if (!a.quality().trusted()) {
-            throw new UntrustedAlignmentException(infraredFile, visibleFile, a.quality());
+            warnings.accept(new UntrustedAlignmentException(infraredFile, visibleFile, a.quality()).getMessage()
+                    + "; fusing without alignment");
+            return java.util.Optional.empty();
         }
-        return a.alignedFilledWith(visible.isGray() ? visible.plane(0) : YCbCr.luma(visible));
+        if (!a.quality().fallback().isEmpty()) {
+            warnings.accept(infraredFile + ": " + a.quality().fallback());
+        }
+        return java.util.Optional.of(a.alignedFilledWith(visible.isGray() ? visible.plane(0) : YCbCr.luma(visible)));
     }
 
     private Alignment alignHere(Image infrared, Image visible) {
@@ -112,22 +110,44 @@ public final class Aligner {
         AlignmentProblem problem = new AlignmentProblem(target, source,
                 new FloatGrid(ir.width(), ir.height(), validity), sigma, eta, minSide);
         Transform initial = Transform.none(visible.width(), visible.height(), ir.width(), ir.height());
-        Transform t = initial;
-        if (model != Transform.Model.NONE) {
-            int finest = Math.min(globalFinest, problem.levels - 1);
-            AffineTransform a = new GlobalEstimator(problem, model != Transform.Model.TRANSLATION, searchRadius,
-                    finest, globalIterations, affineCoarsest).estimate(initial.affine());
-            DisplacementField field = null;
-            if (model == Transform.Model.DEFORMABLE) {
-                int coarse = Math.min(deformableCoarsest, problem.levels - 1);
-                int fine = Math.min(deformableFinest, coarse);
-                field = new DeformableEstimator(problem, coarse, fine, deformableIterations, spacing, bending,
-                        tikhonov, FIELD_STRIDE).estimate(a);
-            }
-            t = new Transform(model, visible.width(), visible.height(), ir.width(), ir.height(), a, field);
+        if (model == Transform.Model.NONE) {
+            return result(problem, ir, validity, initial, initial, AlignmentQuality.misfit(problem, initial));
         }
+        int finest = Math.min(globalFinest, problem.levels - 1);
+        AffineTransform a = new GlobalEstimator(problem, model != Transform.Model.TRANSLATION, searchRadius,
+                finest, globalIterations, affineCoarsest).estimate(initial.affine());
+        Transform.Model globalModel = model == Transform.Model.TRANSLATION ? model : Transform.Model.AFFINE;
+        Transform global = new Transform(globalModel, visible.width(), visible.height(), ir.width(), ir.height(), a,
+                null);
+        // The local misfit of the global stage decides whether the basin is right; the deformable field refines
+        // locally (and would fit local residuals away), so it is judged by the global map it starts from.
+        double misfit = AlignmentQuality.misfit(problem, global);
+        if (model != Transform.Model.DEFORMABLE) {
+            return result(problem, ir, validity, initial, global, misfit);
+        }
+        DisplacementField field = new DeformableEstimator(problem, deformableStages, tikhonov, FIELD_STRIDE)
+                .estimate(a);
+        Transform deformed = new Transform(model, visible.width(), visible.height(), ir.width(), ir.height(), a,
+                field);
+        Alignment d = result(problem, ir, validity, initial, deformed, misfit);
+        if (d.quality().trusted() || misfit >= AlignmentQuality.MAX_MISFIT) {
+            return d;
+        }
+        // The field itself was rejected (it folds, or lost edge agreement): the best trusted stage is the global
+        // map, if it passes on its own.
+        Alignment g = result(problem, ir, validity, initial, global, misfit);
+        if (!g.quality().trusted()) {
+            return d;
+        }
+        String why = "deformable field rejected (" + d.quality().reason() + "); the " + globalModel.id()
+                + " map is used";
+        return new Alignment(g.transform(), g.aligned(), g.mask(), g.quality().withFallback(why));
+    }
+
+    private Alignment result(AlignmentProblem problem, Image ir, float[] validity, Transform initial, Transform t,
+            double misfit) {
         Transform.Warped warped = t.warp(ir, validity);
-        AlignmentQuality q = AlignmentQuality.measure(problem, initial, t, warped.mask(), minConfidence);
+        AlignmentQuality q = AlignmentQuality.measure(problem, initial, t, warped.mask(), misfit, minConfidence);
         return new Alignment(t, warped.image(), warped.mask(), q);
     }
 
@@ -143,11 +163,12 @@ public final class Aligner {
         int globalFinest = 1;
         int globalIterations = 10;
         int affineCoarsest = 2;
-        int deformableCoarsest = 2;
-        int deformableFinest = 1;
-        int deformableIterations = 5;
-        double spacing = 64;
-        double bending = 0.1;
+        // One 64-px grid on levels 2 then 1. Coarse-to-fine grids (160 → 80 → 40 px, 128 → 64 px) were measured
+        // and are not better on MSRS: the NGF optimum against the visible image lies 2-4 px from the registered
+        // infrared even for an affine map, so finer grids fit that bias (docs/alignment.md, "Why not lower").
+        java.util.List<DeformableEstimator.Stage> deformableStages = java.util.List.of(
+                new DeformableEstimator.Stage(64, 2, 5, 0.1),
+                new DeformableEstimator.Stage(64, 1, 5, 0.1));
         double tikhonov = 1;
 
         public Builder model(Transform.Model m) {

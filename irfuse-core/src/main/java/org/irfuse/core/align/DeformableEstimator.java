@@ -3,37 +3,50 @@ package org.irfuse.core.align;
 /**
  * The deformable stage: a smooth displacement {@code d} on top of the global map, {@code src(x) = A·x + d(x)},
  * modelled as a cubic B-spline free-form deformation (Rueckert et al. 1999, "Nonrigid registration using
- * free-form deformations", IEEE TMI 18(8)) with control points {@code spacing} target pixels apart, and estimated
- * on pyramid levels {@code coarsest … finest} by maximising the same NGF correlation as the global stage with the
- * {@link Ecc} update over all control points at once (forward additive: {@code c ← c + Δ}). Each control point is
- * supported by a (4·spacing)² region, so even an image with few shared edges constrains it from many pixels; a
- * bending penalty on the control grid's second differences (plus a small pull to zero) keeps the field smooth
- * and lets it bridge regions without edges or without infrared data.
+ * free-form deformations", IEEE TMI 18(8)) and estimated by maximising the same NGF correlation as the global
+ * stage with the {@link Ecc} update over all control points at once (forward additive: {@code c ← c + Δ}).
+ *
+ * <p>Multi-resolution in both the image and the control grid (Rueckert et al. 1999 §II-D; Schnabel et al. 2001,
+ * "A generic framework for non-rigid registration based on non-uniform multi-level free-form deformations"): a
+ * list of {@link Stage}s, each with a control-point spacing, a pyramid level and a bending weight; between stages
+ * of halved spacing the grid is refined exactly by B-spline subdivision ({@link Grid#refine}), so a fine grid
+ * starts from the coarse field and only has to add detail. A fine grid started from the affine map alone
+ * falls into spurious edge matches (docs/alignment.md); coarse grids first find the large non-rigid part.
+ *
+ * <p>Regulariser: the bending energy of the control grid's second differences plus a small pull towards the
+ * global map, {@code κ·(Σ (D_xx c)² + (D_yy c)² + 2(D_xy c)² + τ|c|²)}, with κ = bending × the mean data
+ * curvature per parameter; it keeps the field smooth and lets it bridge regions without edges (textureless sky,
+ * road) or without infrared data.
  */
 final class DeformableEstimator {
+    /** One stage: control points {@code spacing} level-0 pixels apart, iterated on {@code level}. */
+    record Stage(double spacing, int level, int iterations, double bending) {
+    }
+
     private final AlignmentProblem problem;
-    private final int coarsest;
-    private final int finest;
-    private final int iterations;
-    private final double spacing;
-    private final double bending;
+    private final java.util.List<Stage> stages;
     private final int fieldStride;
     private final double tikhonov;
 
     /**
-     * @param spacing control-point spacing in level-0 target pixels
-     * @param bending weight of the bending penalty relative to the mean data curvature per parameter
+     * @param stages from coarse to fine; each spacing equals or halves the previous one
+     * @param tikhonov τ, the pull towards the global map relative to the bending energy
      * @param fieldStride stride (level-0 pixels) of the {@link DisplacementField} grid the result is sampled on
      */
-    DeformableEstimator(AlignmentProblem problem, int coarsest, int finest, int iterations, double spacing,
-            double bending, double tikhonov, int fieldStride) {
+    DeformableEstimator(AlignmentProblem problem, java.util.List<Stage> stages, double tikhonov, int fieldStride) {
+        if (stages.isEmpty()) {
+            throw new IllegalArgumentException("no deformable stages");
+        }
+        for (int i = 1; i < stages.size(); i++) {
+            double r = stages.get(i - 1).spacing() / stages.get(i).spacing();
+            if (r != 1 && r != 2) {
+                throw new IllegalArgumentException("each stage's spacing must equal or halve the previous one: "
+                        + stages);
+            }
+        }
         this.tikhonov = tikhonov;
         this.problem = problem;
-        this.coarsest = coarsest;
-        this.finest = finest;
-        this.iterations = iterations;
-        this.spacing = spacing;
-        this.bending = bending;
+        this.stages = java.util.List.copyOf(stages);
         this.fieldStride = fieldStride;
     }
 
@@ -48,13 +61,15 @@ final class DeformableEstimator {
     }
 
     /** The control grid over a {@code w × h} level-0 target: node {@code k} at {@code (k − 1)·spacing}. */
-    private final class Grid {
+    static final class Grid {
+        final double spacing;
         final int nx;
         final int ny;
         final double[] cx;
         final double[] cy;
 
-        Grid(int w, int h) {
+        Grid(int w, int h, double spacing) {
+            this.spacing = spacing;
             nx = (int) Math.floor((w - 1) / spacing) + 4;
             ny = (int) Math.floor((h - 1) / spacing) + 4;
             cx = new double[nx * ny];
@@ -71,6 +86,49 @@ final class DeformableEstimator {
             int i = (int) Math.floor(u);
             bspline(u - i, wts);
             return i; // nodes i .. i+3 (node k sits at (k − 1)·spacing)
+        }
+
+        /**
+         * The same field on a grid of half the spacing, by cubic B-spline subdivision (the two-scale relation
+         * {@code β(u) = Σ_j a_j β(2u − j)}, a = (1, 4, 6, 4, 1)/8): old node k (at (k − 1)·S) is new node 2k − 1,
+         * {@code d[2k−1] = (c[k−1] + 6c[k] + c[k+1])/8}, {@code d[2k] = (c[k] + c[k+1])/2}, along each axis. Exact
+         * inside the image; coefficients needed beyond the old grid's padding are clamped (they only touch the
+         * outermost border pixels).
+         */
+        Grid refine(int w, int h) {
+            Grid g = new Grid(w, h, spacing / 2);
+            subdivide(cx, g.cx, g);
+            subdivide(cy, g.cy, g);
+            return g;
+        }
+
+        /** Separable subdivision of one component into {@code out} (the fine grid's layout). */
+        private void subdivide(double[] c, double[] out, Grid fine) {
+            double[] rows = new double[ny * fine.nx]; // along x first: ny rows of fine.nx
+            for (int j = 0; j < ny; j++) {
+                for (int m = 0; m < fine.nx; m++) {
+                    rows[j * fine.nx + m] = refined1d(c, j * nx, 1, nx, m);
+                }
+            }
+            for (int m = 0; m < fine.ny; m++) {
+                for (int i = 0; i < fine.nx; i++) {
+                    out[m * fine.nx + i] = refined1d(rows, i, fine.nx, ny, m);
+                }
+            }
+        }
+
+        /** Fine coefficient {@code m} of the 1-d sequence {@code c[off + k·step]}, k in [0, n), clamped. */
+        private static double refined1d(double[] c, int off, int step, int n, int m) {
+            if (m % 2 == 0) {
+                int k = m / 2;
+                return (at1d(c, off, step, n, k) + at1d(c, off, step, n, k + 1)) / 2;
+            }
+            int k = (m + 1) / 2;
+            return (at1d(c, off, step, n, k - 1) + 6 * at1d(c, off, step, n, k) + at1d(c, off, step, n, k + 1)) / 8;
+        }
+
+        private static double at1d(double[] c, int off, int step, int n, int k) {
+            return c[off + Math.max(0, Math.min(n - 1, k)) * step];
         }
 
         double[] at(double x, double y) {
@@ -94,17 +152,34 @@ final class DeformableEstimator {
 
     /** The field on the level-{@code log2(fieldStride)} grid on top of the level-0 map {@code a}. */
     DisplacementField estimate(AffineTransform a) {
+        return sample(estimateGrid(a));
+    }
+
+    /** The control grid after all stages, started from zero (the global map). */
+    Grid estimateGrid(AffineTransform a) {
         int w0 = problem.targetWidth(0);
         int h0 = problem.targetHeight(0);
-        Grid grid = new Grid(w0, h0);
-        double[][] lm = bendingMatrix(grid.nx, grid.ny, tikhonov);
-        for (int level = coarsest; level >= finest; level--) {
-            for (int it = 0; it < iterations; it++) {
-                if (!step(level, a, grid, lm)) {
+        Grid grid = null;
+        double[][] lm = null;
+        for (Stage st : stages) {
+            if (grid == null || grid.spacing != st.spacing()) {
+                grid = grid == null ? new Grid(w0, h0, st.spacing()) : grid.refine(w0, h0);
+                lm = bendingMatrix(grid.nx, grid.ny, tikhonov);
+            }
+            int level = Math.min(st.level(), problem.levels - 1);
+            for (int it = 0; it < st.iterations(); it++) {
+                if (!step(level, a, grid, lm, st.bending())) {
                     break;
                 }
             }
         }
+        return grid;
+    }
+
+    /** The grid sampled as a {@link DisplacementField} of stride {@code fieldStride}. */
+    DisplacementField sample(Grid grid) {
+        int w0 = problem.targetWidth(0);
+        int h0 = problem.targetHeight(0);
         int gw = (w0 + fieldStride - 1) / fieldStride;
         int gh = (h0 + fieldStride - 1) / fieldStride;
         float[] dx = new float[gw * gh];
@@ -120,7 +195,7 @@ final class DeformableEstimator {
     }
 
     /** One ECC iteration on a level; false once the update is negligible. */
-    private boolean step(int level, AffineTransform a, Grid grid, double[][] lm) {
+    private boolean step(int level, AffineTransform a, Grid grid, double[][] lm, double bending) {
         int w = problem.targetWidth(level);
         int h = problem.targetHeight(level);
         int n = w * h;
@@ -281,12 +356,13 @@ final class DeformableEstimator {
                 lc[p] += kappa * lm[p][q] * c[q];
             }
         }
-        double[] ht = Linear.solve(hm, gt);
-        double[] hs = Linear.solve(hm, gs);
-        double[] hl = Linear.solve(hm, lc);
-        if (ht == null || hs == null || hl == null) {
+        double[][] sol = Linear.choleskySolve(hm, gt, gs, lc);
+        if (sol == null) {
             return false;
         }
+        double[] ht = sol[0];
+        double[] hs = sol[1];
+        double[] hl = sol[2];
         double sPs = Ecc.dot(gs, hs);
         double tPs = Ecc.dot(gt, hs);
         double tPt = Ecc.dot(gt, ht);

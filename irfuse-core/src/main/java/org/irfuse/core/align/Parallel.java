@@ -16,8 +16,13 @@ final class Parallel {
     }
 
     static void rows(int h, IntConsumer row) {
+        rows(h, MIN_PARALLEL_ROWS, row);
+    }
+
+    /** As {@link #rows(int, IntConsumer)} for loops whose iterations are heavy: parallel from {@code min} on. */
+    static void rows(int h, int min, IntConsumer row) {
         IntStream rows = IntStream.range(0, h);
-        (h >= MIN_PARALLEL_ROWS ? rows.parallel() : rows).forEach(row);
+        (h >= min ? rows.parallel() : rows).forEach(row);
     }
 
     /** A per-row accumulator: fills {@code acc} (length k, zeroed) with the row's sums. */
