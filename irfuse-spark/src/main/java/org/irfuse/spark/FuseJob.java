@@ -115,10 +115,16 @@ public final class FuseJob {
             Transform.Model align = Transform.Model.parse(o.align());
             if (align != Transform.Model.NONE) {
                 // irfuse fuse --align: its public entry point, called as FuseCommand calls it.
-                ir = Aligner.builder().model(align).threads(o.threadsPerTask()).build()
-                        .alignForFusion(ir, vis, messagePath(t.infrared()), messagePath(t.visible()));
-                moved = true;
-            } else if (!ir.sameSize(vis)) {
+                // An untrusted alignment fuses unaligned, with the CLI's warning (in the executor's log).
+                java.util.Optional<Image> aligned = Aligner.builder().model(align).threads(o.threadsPerTask())
+                        .build().alignForFusion(ir, vis, messagePath(t.infrared()), messagePath(t.visible()),
+                                w -> System.err.println("irfuse: warning: " + w));
+                if (aligned.isPresent()) {
+                    ir = aligned.get();
+                    moved = true;
+                }
+            }
+            if (!moved && !ir.sameSize(vis)) {
                 if (!o.resizeIr()) {
                     throw new IOException(t.infrared() + ": size " + ir.sizeString() + " differs from "
                             + t.visible() + " (" + vis.sizeString() + "); pass --resize-ir to resize the infrared "
