@@ -19,9 +19,8 @@ import picocli.CommandLine.Option;
                 + "(format from the extension; array names in docs/export.md), or with --detector-weights the "
                 + "pretrained YOLOv5n to ONNX.")
 public final class ExportCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "default|DIR", defaultValue = "default",
-            description = "model folder to export, or default: the model shipped in the jar (the default)")
-    Path model;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Model model;
 
     @Option(names = "--detector-weights", paramLabel = "FILE",
             description = "export the pretrained YOLOv5n of these .npz weights (to .onnx) instead of a fusion model")
@@ -51,7 +50,7 @@ public final class ExportCommand implements Callable<Integer> {
             return 0;
         }
         try (Compute compute = Compute.cpu()) {
-            FusionModel m = FusionModel.load(model, compute);
+            FusionModel m = model.load(compute);
             FusionWeights.write(m, output, overwriteOption.overwrite);
             Progress.status("%s", "exported " + m.network().width().id() + " fusion model ("
                     + FusionModel.parameterCount(m.network()) + " parameters) to " + output + " ("

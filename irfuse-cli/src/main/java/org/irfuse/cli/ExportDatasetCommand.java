@@ -60,8 +60,8 @@ public final class ExportDatasetCommand implements Callable<Integer> {
             description = "already fused images named like the pairs (default: fuse them with --model)")
     Path fusedDir;
 
-    @Option(names = "--model", paramLabel = "default|DIR", description = "fusion model (default: the shipped one)")
-    Path model;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Model model;
 
     @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
             description = "fusion precision: auto, fp32 or bf16 (as fuse)")
@@ -122,7 +122,7 @@ public final class ExportDatasetCommand implements Callable<Integer> {
                 "pair")) {
             Fuser fuser = null;
             if (fusedDir == null) {
-                FusionModel m = FusionModel.resolve(model == null ? null : model.toString(), compute);
+                FusionModel m = model.load(compute);
                 fuser = new Fuser(m.network(), compute, Precision.resolve(precision, compute.device()),
                         Fuser.DEFAULT_TILE_ABOVE, Fuser.DEFAULT_TILE);
             }

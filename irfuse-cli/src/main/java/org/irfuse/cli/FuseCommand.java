@@ -69,9 +69,8 @@ public final class FuseCommand implements Callable<Integer> {
         String format;
     }
 
-    @Option(names = "--model", paramLabel = "default|DIR",
-            description = "a saved model folder, or default: the model shipped in the jar (the default)")
-    Path model;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Model model;
 
     @picocli.CommandLine.Mixin
     SharedOptions.Overwrite overwriteOption;
@@ -276,7 +275,7 @@ public final class FuseCommand implements Callable<Integer> {
 
     private Fuser fuser(Compute compute) throws IOException {
         Precision p = Precision.resolve(precision, compute.device());
-        FusionModel m = FusionModel.resolve(model == null ? null : model.toString(), compute);
+        FusionModel m = model.load(compute);
         long tileAbove = (long) (tileAboveMegapixels * 1_000_000L);
         return new Fuser(m.network(), compute, p, tileAbove, tile);
     }

@@ -1,5 +1,9 @@
 package org.irfuse.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import org.irfuse.nn.model.FusionModel;
+import org.irfuse.nn.runtime.Compute;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,6 +35,17 @@ public final class SharedOptions {
         @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
                 description = "where the networks run: auto (a GPU when libtorch has one), cpu or gpu")
         public String device;
+    }
+
+    /** {@code --model default|DIR}: the fusion model of the commands that fuse (FusionModel.load reads both). */
+    public static final class Model {
+        @Option(names = "--model", paramLabel = "default|DIR", defaultValue = "default",
+                description = "the fusion model: a saved model folder, or default (the model shipped in the jar)")
+        public Path model;
+
+        public FusionModel load(Compute compute) throws IOException {
+            return FusionModel.load(model, compute);
+        }
     }
 
     /** {@code --overwrite}: replace what is already at the output location instead of refusing. */

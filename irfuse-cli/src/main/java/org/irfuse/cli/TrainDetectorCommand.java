@@ -209,7 +209,7 @@ public final class TrainDetectorCommand implements Callable<Integer> {
 
     /** The fusion model of {@code --fusion-model}, or the shipped default (a clear error when the build has none). */
     static FusionModel fusionModel(Path dir, Compute compute) throws IOException {
-        if (dir != null && !"default".equals(dir.toString())) {
+        if (dir != null) {
             return FusionModel.load(dir, compute);
         }
         try {

@@ -143,4 +143,18 @@ class OptionNamesTest {
         assertTrue(run.err().contains("irfuse sample: warning: --out-dir is deprecated, use --out"), run.err());
         assertEquals(0, run.exitCode(), run.err());
     }
+
+    @Test
+    void trainDetectorClassesIsASetLikeEverywhereElse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        // Before issue 12 train-detector read --classes as a file path; now the one class-set parser answers, so
+        // an unknown set fails with its message before any data or weights are touched.
+        java.nio.file.Files.createDirectories(tmp.resolve("ir"));
+        CliRun r = CliRun.of("train-detector", "--init-weights", tmp.resolve("w.npz").toString(), "--ir-dir",
+                tmp.resolve("ir").toString(), "--vis-dir", tmp.resolve("ir").toString(), "--labels",
+                tmp.resolve("ir").toString(), "--classes", "nonsense", "--run-dir", tmp.resolve("run").toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--classes 'nonsense': not msrs, m3fd"), r.err());
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("run")), "no run folder for a refused command");
+    }
 }
