@@ -6,7 +6,8 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 s=$1; shift
 arms=("$@"); [ ${#arms[@]} -gt 0 ] || arms=(bilevel-norm alternating bilevel-mean bilevel-mgda release-compat ws-cont)
-common=(--init-model runs/warmstart-s$s/model --steps ${STEPS:-150} --crop 128:160 --batch 2 --checkpoint-every 20
+# WS: start from another seed's warm start (several arm seeds over one warm start).
+common=(--init-model runs/warmstart-s${WS:-$s}/model --steps ${STEPS:-150} --crop 128:160 --batch 2 --checkpoint-every 20
         --sample-every 1000 --seed $s --threads 1 -q)
 bl=(--stage bilevel --msrs-weak data/msrs-train --task detection --detector-weights $SHARED/models/yolov5n_coco.npz
     --upper-every 3 --lr 1e-2 --upper-clip 1 --log-every 1)

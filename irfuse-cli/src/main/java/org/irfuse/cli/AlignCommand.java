@@ -50,31 +50,36 @@ public final class AlignCommand implements Callable<Integer> {
     }
 
     static final class Folders {
-        @Option(names = "--ir-dir", required = true, paramLabel = "DIR") Path irDir;
-        @Option(names = "--vis-dir", required = true, paramLabel = "DIR") Path visDir;
-        @Option(names = "--out-dir", required = true, paramLabel = "DIR") Path outDir;
+        @Option(names = "--ir-dir", required = true, paramLabel = "DIR", description = SharedOptions.IR_DIR)
+        Path irDir;
+        @Option(names = "--vis-dir", required = true, paramLabel = "DIR", description = SharedOptions.VIS_DIR)
+        Path visDir;
+        @Option(names = "--out-dir", required = true, paramLabel = "DIR",
+                description = "folder for the aligned infrared images, their masks and transforms")
+        Path outDir;
     }
 
-    @Option(names = "--model", defaultValue = "affine",
-            description = "translation, affine (default) or deformable (affine plus a smooth B-spline field)")
+    @Option(names = "--align", paramLabel = "MODEL", defaultValue = "affine",
+            description = "transform model: translation, affine or deformable (affine plus a smooth B-spline field)")
     String model;
 
     @Option(names = "--min-confidence", paramLabel = "C",
-            description = "refuse alignments below this confidence (default: ${DEFAULT-VALUE})")
+            description = "refuse alignments below this confidence")
     double minConfidence = org.irfuse.core.align.AlignmentQuality.DEFAULT_MIN_CONFIDENCE;
 
-    @Option(names = "--threads", defaultValue = "2", description = "threads (default: ${DEFAULT-VALUE})")
-    int threads;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Threads threadsOption;
 
-    @Option(names = "--overwrite", description = "replace existing output files") boolean overwrite;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
 
     @Override
     public Integer call() throws Exception {
         Transform.Model m = Transform.Model.parse(model);
         if (m == Transform.Model.NONE) {
-            throw new UserException("--model none aligns nothing; use translation, affine or deformable");
+            throw new UserException("--align none aligns nothing; use translation, affine or deformable");
         }
-        Aligner aligner = Aligner.builder().model(m).threads(threads).minConfidence(minConfidence).build();
+        Aligner aligner = Aligner.builder().model(m).threads(threadsOption.count()).minConfidence(minConfidence).build();
         return mode.single != null ? alignOne(aligner) : alignFolders(aligner);
     }
 
@@ -104,7 +109,7 @@ public final class AlignCommand implements Callable<Integer> {
         }
         for (ImagePair p : pairing.pairs()) {
             for (Path out : outputs(f.outDir, p.name())) {
-                UserException.refuseExisting(out, overwrite);
+                UserException.refuseExisting(out, overwriteOption.overwrite);
             }
         }
         List<String> failures = new ArrayList<>();
@@ -141,9 +146,9 @@ public final class AlignCommand implements Callable<Integer> {
     }
 
     private void write(Alignment a, Path[] outs) throws IOException {
-        ImageWriter.write(a.aligned(), outs[0], overwrite);
-        ImageWriter.write(a.mask(), outs[1], overwrite);
-        AtomicFiles.writeString(outs[2], overwrite, a.toJson());
+        ImageWriter.write(a.aligned(), outs[0], overwriteOption.overwrite);
+        ImageWriter.write(a.mask(), outs[1], overwriteOption.overwrite);
+        AtomicFiles.writeString(outs[2], overwriteOption.overwrite, a.toJson());
     }
 
     private void checkOutputs(Path[] outs) {
@@ -152,7 +157,7 @@ public final class AlignCommand implements Callable<Integer> {
                     + ": output must end in .png or .jpg");
         }
         for (Path p : outs) {
-            UserException.refuseExisting(p, overwrite);
+            UserException.refuseExisting(p, overwriteOption.overwrite);
         }
     }
 

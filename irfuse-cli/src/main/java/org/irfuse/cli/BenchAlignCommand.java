@@ -14,9 +14,14 @@ import picocli.CommandLine.Option;
         description = "Align ../shared/data/msrs/ir_warp to msrs/vi and compare with msrs/ir inside msrs/ir_valid: "
                 + "mean absolute difference (grey levels) before and after, and time per pair.")
 public final class BenchAlignCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "affine") String model;
-    @Option(names = "--threads", defaultValue = "2") int threads;
-    @Option(names = "--pairs", defaultValue = "30", description = "at most this many pairs") int pairs;
+    @Option(names = "--align", defaultValue = "affine", paramLabel = "MODEL",
+            description = "the transform model, as fuse --align: translation, affine or deformable")
+    String model;
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
+            description = "pairs aligned in parallel (2 by default: the figures of docs/alignment.md)")
+    int threads;
+    @Option(names = "--pairs", paramLabel = "N", defaultValue = "30",
+            description = "at most this many pairs") int pairs;
     @Option(names = "--msrs", paramLabel = "DIR", description = "MSRS folder (default: ../shared/data/msrs)")
     Path msrs;
 

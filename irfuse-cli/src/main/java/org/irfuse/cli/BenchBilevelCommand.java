@@ -16,20 +16,27 @@ import picocli.CommandLine.Option;
         description = "Time bi-level training against plain alternating training of the same three networks on "
                 + "the same batches (synthetic scenes); prints median seconds per step.")
 public final class BenchBilevelCommand implements Callable<Integer> {
-    @Option(names = "--steps", defaultValue = "40", description = "timed steps per variant") int steps;
-    @Option(names = "--warmup-steps", defaultValue = "3", description = "untimed steps first") int warmupSteps;
-    @Option(names = "--width", defaultValue = "lite") String width;
-    @Option(names = "--batch", defaultValue = "2") int batch;
-    @Option(names = "--crop", defaultValue = "128", description = "crop side (pixels)") int crop;
-    @Option(names = "--upper-every", defaultValue = "10", description = "K of the bi-level schedule") int upperEvery;
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "40",
+            description = "timed steps per variant") int steps;
+    @Option(names = "--warmup-steps", paramLabel = "N", defaultValue = "3",
+            description = "untimed steps first") int warmupSteps;
+    @Option(names = "--width", paramLabel = "paper|lite|nano", defaultValue = "lite",
+            description = "network width") String width;
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "2", description = "crops per step") int batch;
+    @Option(names = "--crop-side", paramLabel = "PIXELS", defaultValue = "128",
+            description = "side of the square training crops (pixels)")
+    int crop;
+    @Option(names = "--upper-every", paramLabel = "K", defaultValue = "10",
+            description = "K of the bi-level schedule") int upperEvery;
     @Option(names = "--segmenter-weights", required = true, paramLabel = "FILE",
             description = "pretrained MFNet weights (.npz), the task network") String segmenterWeights;
-    @Option(names = "--threads", description = "CPU threads") Integer threads;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Threads threadsOption;
 
     @Override
     public Integer call() throws java.io.IOException {
-        if (threads != null) {
-            Compute.configureThreads(threads);
+        if (threadsOption.threads != null) {
+            Compute.configureThreads(threadsOption.threads);
         }
         BilevelTrainer.Config cfg = new BilevelTrainer.Config();
         cfg.width = width;
@@ -45,7 +52,8 @@ public final class BenchBilevelCommand implements Callable<Integer> {
         try (Compute compute = Compute.cpu()) {
             List<BilevelBenchmark.Timing> t = BilevelBenchmark.run(cfg, train, upper, steps, warmupSteps, compute);
             System.out.printf(Locale.ROOT, "width %s, batch %d, crop %d, task MFNet, threads %s, %d timed "
-                    + "steps per variant%n", width, batch, crop, threads == null ? "default" : threads,
+                    + "steps per variant%n", width, batch, crop,
+                    threadsOption.threads == null ? "default" : threadsOption.threads,
                     steps);
             System.out.printf(Locale.ROOT, "%-18s %12s %12s %16s %14s%n", "variant", "median s", "mean s",
                     "median lower-only", "median upper");

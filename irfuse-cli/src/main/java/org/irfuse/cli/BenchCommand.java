@@ -28,23 +28,27 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (figures, not tests). 'irfuse bench --width lite --threads 2 --precision bf16'")
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--width", defaultValue = "paper", description = "paper, lite or nano") String width;
-    @Option(names = "--size", defaultValue = "640x480", description = "WxH") String size;
-    @Option(names = "--repeats", defaultValue = "7", description = "timed runs after one warm-up run") int repeats;
-    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, bf16 or auto") String precision;
+    @Option(names = "--width", paramLabel = "paper|lite|nano", defaultValue = "paper",
+            description = "paper, lite or nano") String width;
+    @Option(names = "--size", paramLabel = "WxH", defaultValue = "640x480", description = "WxH") String size;
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "7",
+            description = "timed runs after one warm-up run") int repeats;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Threads threadsOption;
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+            description = "fp32, bf16 or auto") String precision;
     @Option(names = "--conv-only", description = "time a 64→64 3×3 convolution at the same size instead (ceiling)")
     boolean convOnly;
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null) {
-            Compute.configureThreads(threads);
+        if (threadsOption.threads != null) {
+            Compute.configureThreads(threadsOption.threads);
         }
         String[] wh = size.toLowerCase(Locale.ROOT).split("x");
         int w = Integer.parseInt(wh[0]);
         int h = Integer.parseInt(wh[1]);
-        String t = threads == null ? "all" : threads.toString();
+        String t = threadsOption.threads == null ? "all" : threadsOption.threads.toString();
         try (Compute c = Compute.cpu()) {
             Precision p = Precision.resolve(precision, c.device());
             if (convOnly) {

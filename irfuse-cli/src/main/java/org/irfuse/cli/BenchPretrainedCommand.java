@@ -15,19 +15,22 @@ import picocli.CommandLine.Option;
                 + "(medians; weights do not change the cost, so none are needed).",
             "  irfuse bench-pretrained --threads 2 --repeats 10"})
 public final class BenchPretrainedCommand implements Callable<Integer> {
-    @Option(names = "--size", defaultValue = "640x480", description = "input WxH (default ${DEFAULT-VALUE})")
+    @Option(names = "--size", paramLabel = "WxH", defaultValue = "640x480", description = "input WxH")
     String size;
-    @Option(names = "--warmup", defaultValue = "2") int warmup;
-    @Option(names = "--repeats", defaultValue = "10") int repeats;
-    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
-    @Option(names = "--precision", defaultValue = "fp32", description = "forward passes in fp32, bf16 or auto "
-            + "(default ${DEFAULT-VALUE}; forward+backward is always fp32)") String precision;
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", description = "untimed runs first") int warmup;
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "10", description = "timed runs") int repeats;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Threads threadsOption;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Device deviceOption;
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+            description = "forward passes in fp32, bf16 or auto "
+            + "(forward+backward is always fp32)") String precision;
 
     @Override
     public Integer call() {
-        if (threads != null) {
-            Compute.configureThreads(threads);
+        if (threadsOption.threads != null) {
+            Compute.configureThreads(threadsOption.threads);
         }
         String[] p = size.toLowerCase(Locale.ROOT).split("x");
         int w;
@@ -41,10 +44,11 @@ public final class BenchPretrainedCommand implements Callable<Integer> {
         if (p.length != 2 || w < 32 || h < 32 || repeats < 1 || warmup < 0) {
             throw new UserException("--size must be WxH with both at least 32, --repeats at least 1");
         }
-        try (Compute compute = Compute.open(device)) {
+        try (Compute compute = Compute.open(deviceOption.device)) {
             Precision forward = Precision.resolve(precision, compute.device());
             System.out.printf(Locale.ROOT, "size %dx%d, threads %s, forward precision %s, %d repeats after %d "
-                    + "warm-up%n", w, h, threads == null ? "default" : threads, forward.id(), repeats, warmup);
+                    + "warm-up%n", w, h, threadsOption.threads == null ? "default" : threadsOption.threads,
+                    forward.id(), repeats, warmup);
             report("YOLOv5n forward", PretrainedBenchmark.yoloForwardSeconds(compute, forward, h, w, warmup,
                     repeats));
             report("YOLOv5n forward+backward",

@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
             "  irfuse detect --detector-weights yolov5n_coco.npz --images fused/ -o out --draw",
             "  irfuse detect --detector-weights yolov5n_coco.npz --ir-dir IR --vis-dir VIS --input ir -o out",
             "  irfuse detect --detector-weights runs/yolo/model/yolov5n.npz --ir-dir IR --vis-dir VIS -o out "
-                    + "--format yolo"})
+                    + "--det-format yolo"})
 public final class DetectCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ImageLimits imageLimits;
@@ -87,45 +87,50 @@ public final class DetectCommand implements Callable<Integer> {
     }
 
     static final class Pairs {
-        @Option(names = "--ir-dir", required = true, paramLabel = "DIR") Path irDir;
-        @Option(names = "--vis-dir", required = true, paramLabel = "DIR") Path visDir;
+        @Option(names = "--ir-dir", required = true, paramLabel = "DIR", description = SharedOptions.IR_DIR) Path irDir;
+        @Option(names = "--vis-dir", required = true, paramLabel = "DIR",
+                description = SharedOptions.VIS_DIR) Path visDir;
     }
 
-    @Option(names = "--fusion-model", paramLabel = "DIR",
+    @Option(names = "--fusion-model", paramLabel = "default|DIR",
             description = "with --ir-dir/--vis-dir and --input fused: the fusion model (default: the shipped model)")
     Path fusionModel;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "output folder") Path out;
 
-    @Option(names = "--format", defaultValue = "json",
+    @Option(names = "--det-format", defaultValue = "json", paramLabel = "json|coco|yolo",
             description = "json (OUT/detections.json), coco (OUT/detections.coco.json: a COCO dataset with scored "
                     + "annotations) or yolo (OUT/labels/<id>.txt: cls cx cy w h score)")
     String format;
 
     @Option(names = "--draw", description = "also write OUT/drawn/<id>.png with the boxes drawn") boolean draw;
 
-    @Option(names = "--score-threshold",
+    @Option(names = "--score-threshold", paramLabel = "S",
             description = "keep detections above this score (default 0.001: mAP wants low thresholds)")
     Double scoreThreshold;
 
-    @Option(names = "--draw-threshold", description = "draw only boxes above this score (default 0.25)")
+    @Option(names = "--draw-threshold", paramLabel = "S",
+            description = "draw only boxes above this score (default 0.25)")
     Double drawThreshold;
 
-    @Option(names = "--nms-iou", description = "class-wise NMS IoU threshold (default 0.45)")
+    @Option(names = "--nms-iou", paramLabel = "IOU", description = "class-wise NMS IoU threshold (default 0.45)")
     Double nmsIou;
 
-    @Option(names = "--max-detections", description = "boxes kept per class (default 300)")
+    @Option(names = "--max-detections", paramLabel = "N", description = "boxes kept per class (default 300)")
     Integer maxDetections;
-    @Option(names = "--overwrite", description = "replace existing output files") boolean overwrite;
-    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Threads threadsOption;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Device deviceOption;
 
     @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
-            description = "fp32, bf16 or auto (bf16 where the CPU has native bf16) for yolov5n. Default: ${DEFAULT-VALUE}")
+            description = "fp32, bf16 or auto (bf16 where the CPU has native bf16) for yolov5n")
     String precision;
 
 
-    /** What {@code --format coco} writes in the output folder. */
+    /** What {@code --det-format coco} writes in the output folder. */
     static final String COCO_FILE = "detections.coco.json";
 
     /** One image to run on: its id, and how to make the detector's input. */
@@ -134,12 +139,12 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null) {
-            Compute.configureThreads(threads);
+        if (threadsOption.threads != null) {
+            Compute.configureThreads(threadsOption.threads);
         }
         String fmt = format.toLowerCase(Locale.ROOT);
         if (!fmt.equals("json") && !fmt.equals("yolo") && !fmt.equals("coco")) {
-            throw new UserException("--format must be json, coco or yolo, got '" + format + "'");
+            throw new UserException("--det-format must be json, coco or yolo, got '" + format + "'");
         }
         checkDetector();
         List<Item> items = items();
@@ -153,7 +158,7 @@ public final class DetectCommand implements Callable<Integer> {
         Map<String, List<Box>> all = new LinkedHashMap<>();
         Map<String, int[]> sizes = new LinkedHashMap<>();
         Map<String, String> fileNames = new LinkedHashMap<>();
-        try (Compute compute = Compute.open(device)) {
+        try (Compute compute = Compute.open(deviceOption.device)) {
             List<String> classNames = EvalDetCommand.classList(classes == null ? "msrs" : classes);
             YoloDetector.Settings settings = new YoloDetector.Settings(score, nmsIou == null ? 0.45 : nmsIou,
                     maxDetections == null ? 300 : maxDetections, Padding.parse(pad));
@@ -182,20 +187,21 @@ public final class DetectCommand implements Callable<Integer> {
                     objects += boxes.size();
                     if (fmt.equals("yolo")) {
                         YoloLabels.write(out.resolve("labels").resolve(it.id() + ".txt"), boxes, img.width(),
-                                img.height(), true, overwrite);
+                                img.height(), true, overwriteOption.overwrite);
                     }
                     if (draw) {
                         List<Box> shown = boxes.stream().filter(b -> b.score() >= drawAbove).toList();
                         ImageWriter.write(BoxDrawing.draw(img, shown, classNames),
-                                out.resolve("drawn").resolve(it.id() + ".png"), overwrite);
+                                out.resolve("drawn").resolve(it.id() + ".png"), overwriteOption.overwrite);
                     }
                     bar.step();
                 }
             }
             if (fmt.equals("json")) {
-                DetectionsJson.write(out.resolve("detections.json"), all, classNames, overwrite);
+                DetectionsJson.write(out.resolve("detections.json"), all, classNames, overwriteOption.overwrite);
             } else if (fmt.equals("coco")) {
-                CocoJson.write(out.resolve(COCO_FILE), all, sizes, fileNames, classNames, true, overwrite);
+                CocoJson.write(out.resolve(COCO_FILE), all, sizes, fileNames, classNames, true,
+                        overwriteOption.overwrite);
             }
             System.err.printf("detected %d objects (score >= %s) in %d images into %s%n", objects,
                     score, items.size(), out);
@@ -262,7 +268,7 @@ public final class DetectCommand implements Callable<Integer> {
     }
 
     private void refuseExisting(List<Item> items, String fmt) {
-        if (overwrite) {
+        if (overwriteOption.overwrite) {
             return;
         }
         List<Path> planned = new ArrayList<>();

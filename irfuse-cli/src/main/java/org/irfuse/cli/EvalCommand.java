@@ -55,6 +55,7 @@ public final class EvalCommand implements Callable<Integer> {
     Path visDir;
 
     @Option(names = "--fused-dir", paramLabel = "NAME=DIR",
+            showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
             description = "A method's fused images (repeat for several methods), e.g. DenseFuse=out/densefuse.")
     List<String> fusedDirs = new ArrayList<>();
 
@@ -71,8 +72,8 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Metrics to compute (default: all the profile defines), e.g. EN,SD,MI,Qabf.")
     List<String> metrics;
 
-    @Option(names = "--out", paramLabel = "FILE", defaultValue = "results.csv",
-            description = "Per-image CSV (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", defaultValue = "results.csv",
+            description = "Per-image CSV.")
     Path out;
 
     @Option(names = "--summary", paramLabel = "FILE",
@@ -83,11 +84,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Evaluate the images present everywhere and only warn about missing or size-mismatched ones.")
     boolean skipMissing;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Images evaluated in parallel (default: cores).")
-    int threads = Runtime.getRuntime().availableProcessors();
+    @picocli.CommandLine.Mixin
+    SharedOptions.Threads threadsOption;
 
-    @Option(names = "--overwrite", description = "Replace existing output files.")
-    boolean overwrite;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
 
     @Option(names = "--report", paramLabel = "FILE",
             description = "Also write a self-contained HTML page: image grid per pair, metrics table, charts.")
@@ -104,7 +105,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new UserException("eval needs --ir-dir, --vis-dir and at least one --fused-dir NAME=DIR or "
                     + "--fused-flat DIR (see irfuse eval --help)");
         }
-        org.irfuse.nn.runtime.Compute.checkThreads(threads);
+        org.irfuse.nn.runtime.Compute.checkThreads(threadsOption.count());
         List<Method> methods = parseMethods(fusedDirs);
         if (fusedFlat != null) {
             methods.add(new Method(null, fusedFlat));   // expanded into its methods once the sources are indexed
@@ -120,7 +121,7 @@ public final class EvalCommand implements Callable<Integer> {
         for (Path p : outputs) {
             UserException.refuseInput(p, irDir, visDir);
             methods.forEach(m -> UserException.refuseInput(p, m.dir()));
-            UserException.refuseExisting(p, overwrite);
+            UserException.refuseExisting(p, overwriteOption.overwrite);
         }
 
         Map<String, Path> ir = FolderPairing.index(irDir);
@@ -159,7 +160,8 @@ public final class EvalCommand implements Callable<Integer> {
 
         FolderEvaluation.Result result;
         try (Progress progress = Progress.start("eval " + prof.id(), (long) names.size() * fused.size(), "images")) {
-            result = FolderEvaluation.evaluate(evaluator, names, ir, vis, fused, threads, progress::stepBy);
+            result = FolderEvaluation.evaluate(evaluator, names, ir, vis, fused, threadsOption.count(),
+                    progress::stepBy);
         }
         problems.addAll(result.problems());
         if (!problems.isEmpty()) {
@@ -174,8 +176,8 @@ public final class EvalCommand implements Callable<Integer> {
             throw new UserException("no image could be evaluated; nothing written");
         }
         MetricTable table = new MetricTable(rows);
-        EvaluationCsv.write(out, rows, overwrite);
-        AtomicFiles.writeString(summaryPath, overwrite, table.summaryJson());
+        EvaluationCsv.write(out, rows, overwriteOption.overwrite);
+        AtomicFiles.writeString(summaryPath, overwriteOption.overwrite, table.summaryJson());
         printTable(spec.commandLine().getOut(), table, prof);
         spec.commandLine().getOut().println("wrote " + out + " (" + rows.size() + " values) and " + summaryPath);
         if (report != null) {
@@ -197,7 +199,7 @@ public final class EvalCommand implements Callable<Integer> {
                 pairs.add(new ImagePair(n, ir.get(n), vis.get(n)));
             }
         }
-        EvaluationReport.writeIndexed(EvaluationTable.of(rows), pairs, fused, report, overwrite,
+        EvaluationReport.writeIndexed(EvaluationTable.of(rows), pairs, fused, report, overwriteOption.overwrite,
                 EvaluationReport.Options.defaults());
     }
 

@@ -47,15 +47,15 @@ public final class EvalDetCommand implements Callable<Integer> {
 
     @Option(names = "--pred", required = true, paramLabel = "FILE|DIR",
             description = "Predictions: an irfuse detections .json, a COCO .json (dataset with scored annotations, "
-                    + "or a results array with --format coco), or a folder of YOLO <id>.txt 'cls cx cy w h score'.")
+                    + "or a results array with --gt-format coco), or a folder of YOLO <id>.txt 'cls cx cy w h score'.")
     Path pred;
 
     @Option(names = {"--gt-dir", "--gt"}, required = true, paramLabel = "DIR|FILE",
             description = "Ground truth: a folder of <id>.txt (YOLO) or <id>.xml (VOC), one file per image; with "
-                    + "--format coco a COCO dataset .json.")
+                    + "--gt-format coco a COCO dataset .json.")
     Path gtDir;
 
-    @Option(names = "--format", required = true, paramLabel = "yolo|voc|coco", description = "Ground-truth format.")
+    @Option(names = "--gt-format", required = true, paramLabel = "yolo|voc|coco", description = "Ground-truth format.")
     String format;
 
     @Option(names = "--images-dir", paramLabel = "DIR",
@@ -69,15 +69,15 @@ public final class EvalDetCommand implements Callable<Integer> {
                     + "file's categories for coco.")
     String classes;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the scores as JSON (atomically).")
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write the scores as JSON (atomically).")
     Path out;
 
     @Option(names = "--coco-gt-out", paramLabel = "FILE",
-            description = "Also write the ground truth as read (any --format) as a COCO dataset .json.")
+            description = "Also write the ground truth as read (any --gt-format) as a COCO dataset .json.")
     Path cocoGtOut;
 
-    @Option(names = "--overwrite", description = "Replace an existing --out or --coco-gt-out file.")
-    boolean overwrite;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
 
     @Override
     public Integer call() throws IOException {
@@ -85,20 +85,20 @@ public final class EvalDetCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
         String fmt = format.toLowerCase(Locale.ROOT);
         if (!List.of("yolo", "voc", "coco").contains(fmt)) {
-            throw new UserException("--format must be yolo, voc or coco, got '" + format + "'");
+            throw new UserException("--gt-format must be yolo, voc or coco, got '" + format + "'");
         }
         boolean voc = fmt.equals("voc");
         boolean cocoGt = fmt.equals("coco");
         UserException.refuseInput(out, pred, gtDir, imagesDir);
         UserException.refuseInput(cocoGtOut, pred, gtDir, imagesDir);
-        UserException.refuseExisting(out, overwrite);
-        UserException.refuseExisting(cocoGtOut, overwrite);
+        UserException.refuseExisting(out, overwriteOption.overwrite);
+        UserException.refuseExisting(cocoGtOut, overwriteOption.overwrite);
         CocoJson.Dataset coco = null;
         List<String> classNames;
         Map<String, Path> gtFiles;
         if (cocoGt) {
             if (!Files.isRegularFile(gtDir)) {
-                throw new UserException(gtDir + ": not a file (--format coco takes a COCO dataset .json as --gt)");
+                throw new UserException(gtDir + ": not a file (--gt-format coco takes a COCO dataset .json as --gt)");
             }
             coco = CocoJson.readDataset(gtDir, classes == null ? null : classList(classes));
             classNames = coco.categories();
@@ -121,7 +121,7 @@ public final class EvalDetCommand implements Callable<Integer> {
             throw new UserException(pred + ": not found (expected a detections .json file or a folder of YOLO txt)");
         }
         if (fmt.equals("yolo") && imagesDir == null) {
-            throw new UserException("--images-dir is required with --format yolo (YOLO boxes are normalised by the "
+            throw new UserException("--images-dir is required with --gt-format yolo (YOLO boxes are normalised by the "
                     + "image size)");
         }
         Map<String, List<Box>> jsonDets = jsonPredictions ? readJsonPredictions(classNames, coco) : Map.of();
@@ -195,11 +195,11 @@ public final class EvalDetCommand implements Callable<Integer> {
         DetectionEvaluator.Result r = evaluator.evaluate();
         printTable(stdout, classNames, r, gtFiles.size(), detections);
         if (out != null) {
-            AtomicFiles.writeString(out, overwrite, json(classNames, r, gtFiles.size(), detections));
+            AtomicFiles.writeString(out, overwriteOption.overwrite, json(classNames, r, gtFiles.size(), detections));
             stdout.println("wrote " + out);
         }
         if (cocoGtOut != null) {
-            CocoJson.write(cocoGtOut, truthById, sizes, Map.of(), classNames, false, overwrite);
+            CocoJson.write(cocoGtOut, truthById, sizes, Map.of(), classNames, false, overwriteOption.overwrite);
             stdout.println("wrote " + cocoGtOut);
         }
         stdout.flush();
@@ -215,7 +215,7 @@ public final class EvalDetCommand implements Callable<Integer> {
         if (Files.readString(pred).stripLeading().startsWith("[")) {
             if (cocoTruth == null) {
                 throw new UserException(pred + ": a COCO results array refers to image and category ids of a COCO "
-                        + "dataset; pass that file with --format coco --gt FILE");
+                        + "dataset; pass that file with --gt-format coco --gt FILE");
             }
             return CocoJson.readResults(pred, cocoTruth);
         }

@@ -76,7 +76,9 @@ public final class EvalDownstreamCommand implements Callable<Integer> {
                     + "MFNet(visible, infrared), and says so.")
     Path segLabels;
 
-    @Option(names = "--fused-dir", paramLabel = "NAME=DIR", description = "A method's fused images (repeatable).")
+    @Option(names = "--fused-dir", paramLabel = "NAME=DIR",
+            showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+            description = "A method's fused images (repeatable).")
     List<String> fusedDirs = new ArrayList<>();
 
     @Option(names = "--fusion-model", paramLabel = "default|DIR",
@@ -87,43 +89,45 @@ public final class EvalDownstreamCommand implements Callable<Integer> {
             description = "Padding to a multiple of 32 (gray 114): bottom-right (default) or center.")
     String pad;
 
-    @Option(names = "--score-threshold", defaultValue = "0.001", description = "Default: ${DEFAULT-VALUE} (mAP).")
+    @Option(names = "--score-threshold", paramLabel = "S", defaultValue = "0.001",
+            description = "Keep detections above this score (low: mAP wants low thresholds).")
     double scoreThreshold;
 
-    @Option(names = "--nms-iou", defaultValue = "0.45", description = "Class-wise NMS IoU (${DEFAULT-VALUE}).")
+    @Option(names = "--nms-iou", paramLabel = "IOU", defaultValue = "0.45", description = "Class-wise NMS IoU.")
     double nmsIou;
 
-    @Option(names = "--max-per-class", defaultValue = "300", description = "Boxes kept per class (${DEFAULT-VALUE}).")
+    @Option(names = "--max-per-class", paramLabel = "N", defaultValue = "300", description = "Boxes kept per class.")
     int maxPerClass;
 
-    @Option(names = "--out", defaultValue = "downstream.csv", paramLabel = "FILE",
-            description = "Long-form CSV (default: ${DEFAULT-VALUE}); the JSON summary goes beside it (.json).")
+    @Option(names = {"-o", "--out"}, defaultValue = "downstream.csv", paramLabel = "FILE",
+            description = "Long-form CSV; the JSON summary goes beside it (.json).")
     Path out;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Also write an HTML page with drawn detections.")
     Path report;
 
-    @Option(names = "--report-pairs", defaultValue = "4", description = "Pairs drawn in the report (${DEFAULT-VALUE}).")
+    @Option(names = "--report-pairs", paramLabel = "N", defaultValue = "4", description = "Pairs drawn in the report.")
     int reportPairs;
 
-    @Option(names = "--overwrite", description = "Replace existing output files.")
-    boolean overwrite;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Threads threadsOption;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu.")
-    String device;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Device deviceOption;
 
     @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P",
-            description = "fp32, bf16 or auto (bf16 where the CPU has native bf16) for the frozen judges; fp32 by default so scores are exact and comparable. Default: ${DEFAULT-VALUE}")
+            description = "fp32, bf16 or auto (bf16 where the CPU has native bf16) for the frozen judges; fp32 "
+                    + "by default so scores are exact and comparable")
     String precision;
 
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null) {
-            Compute.configureThreads(threads);
+        if (threadsOption.threads != null) {
+            Compute.configureThreads(threadsOption.threads);
         }
         PrintWriter stdout = spec.commandLine().getOut();
         List<String> classNames = EvalDetCommand.classList(classes);
@@ -131,16 +135,16 @@ public final class EvalDownstreamCommand implements Callable<Integer> {
         YoloDetector.Settings settings = new YoloDetector.Settings(scoreThreshold, nmsIou, maxPerClass,
                 Padding.parse(pad));
         Path summary = jsonBeside(out);
-        UserException.refuseExisting(out, overwrite);
-        UserException.refuseExisting(summary, overwrite);
-        UserException.refuseExisting(report, overwrite);
+        UserException.refuseExisting(out, overwriteOption.overwrite);
+        UserException.refuseExisting(summary, overwriteOption.overwrite);
+        UserException.refuseExisting(report, overwriteOption.overwrite);
         if (segLabels != null && segmenterWeights == null) {
             throw new UserException("--seg-labels needs --segmenter-weights");
         }
         List<DownstreamEvaluation.Sample> samples = samples();
         Map<String, Path> fused = new LinkedHashMap<>();
         EvalCommand.parseMethods(fusedDirs).forEach(m -> fused.put(m.name(), m.dir()));
-        try (Compute compute = Compute.open(device)) {
+        try (Compute compute = Compute.open(deviceOption.device)) {
             YoloV5n yolo = YoloV5n.load(detectorWeights, compute.root());
             yolo.freezeParameters(true);
             Precision judges = Precision.resolve(precision, compute.device());
@@ -171,13 +175,14 @@ public final class EvalDownstreamCommand implements Callable<Integer> {
                     segLabels == null ? "" : segLabels.toString());
             Map<String, Object> set = DownstreamResults.settings(detectorWeights.toString(),
                     segmenterWeights == null ? null : segmenterWeights.toString(), mapping, settings);
-            AtomicFiles.writeString(out, overwrite, DownstreamResults.csv(scores, classNames, refs));
-            AtomicFiles.writeString(summary, overwrite, DownstreamResults.json(scores, classNames, refs,
+            AtomicFiles.writeString(out, overwriteOption.overwrite, DownstreamResults.csv(scores, classNames, refs));
+            AtomicFiles.writeString(summary, overwriteOption.overwrite, DownstreamResults.json(scores, classNames, refs,
                     samples.size(), set));
             stdout.print(DownstreamResults.table(scores, classNames));
             stdout.println("wrote " + out + " and " + summary);
             if (report != null) {
-                DownstreamReport.write(report, overwrite, scores, classNames, refs, set, samples.size(), drawings);
+                DownstreamReport.write(report, overwriteOption.overwrite, scores, classNames, refs, set,
+                        samples.size(), drawings);
                 stdout.println("wrote " + report);
             }
         }

@@ -44,24 +44,25 @@ public final class EvalSegCommand implements Callable<Integer> {
     Path predDir;
 
     @Option(names = "--label-dir", required = true, paramLabel = "DIR",
-            description = "Ground truth: class-index PNGs (MSRS Segmentation_labels); labels outside 0..K-1 are ignored.")
+            description = "Ground truth: class-index PNGs (MSRS Segmentation_labels); labels outside 0..K-1 are "
+                    + "ignored.")
     Path labelDir;
 
     @Option(names = "--classes", defaultValue = "msrs", paramLabel = "SET",
             description = "msrs (9 MSRS/MFNet classes with palette), fmb (15, index PNGs only) or a number of "
-                    + "classes. Default: ${DEFAULT-VALUE}.")
+                    + "classes")
     String classes;
 
     @Option(names = "--absent", defaultValue = "zero", paramLabel = "zero|drop",
             description = "A class absent from labels and predictions: zero = counts as IoU 0 (the papers' "
-                    + "mIoU), drop = left out of the mean. Default: ${DEFAULT-VALUE}.")
+                    + "mIoU), drop = left out of the mean")
     String absent;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the scores as JSON (atomically).")
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write the scores as JSON (atomically).")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace an existing --out file.")
-    boolean overwrite;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
 
     @Override
     public Integer call() throws IOException {
@@ -74,7 +75,7 @@ public final class EvalSegCommand implements Callable<Integer> {
             default -> throw new UserException("--absent must be zero or drop, got '" + absent + "'");
         };
         UserException.refuseInput(out, predDir, labelDir);
-        UserException.refuseExisting(out, overwrite);
+        UserException.refuseExisting(out, overwriteOption.overwrite);
         Map<String, Path> labels = FolderPairing.index(labelDir);
         Map<String, Path> preds = FolderPairing.index(predDir);
         if (labels.isEmpty()) {
@@ -123,7 +124,7 @@ public final class EvalSegCommand implements Callable<Integer> {
         SegmentationMetrics m = SegmentationMetrics.of(matrix, policy);
         printTable(stdout, palette, m, labels.size(), matrix);
         if (out != null) {
-            AtomicFiles.writeString(out, overwrite, json(palette, m, labels.size(), matrix));
+            AtomicFiles.writeString(out, overwriteOption.overwrite, json(palette, m, labels.size(), matrix));
             stdout.println("wrote " + out);
         }
         stdout.flush();

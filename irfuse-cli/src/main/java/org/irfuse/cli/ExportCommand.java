@@ -19,25 +19,24 @@ import picocli.CommandLine.Option;
                 + "(format from the extension; array names in docs/export.md), or with --detector-weights the "
                 + "pretrained YOLOv5n to ONNX.")
 public final class ExportCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "default|DIR", defaultValue = "default",
-            description = "model folder to export, or default: the model shipped in the jar (the default)")
-    Path model;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Model model;
 
     @Option(names = "--detector-weights", paramLabel = "FILE",
             description = "export the pretrained YOLOv5n of these .npz weights (to .onnx) instead of a fusion model")
     Path detectorWeights;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE",
             description = "FILE.onnx, FILE.npz or FILE.safetensors")
     Path output;
 
-    @Option(names = "--overwrite", description = "replace an existing output file")
-    boolean overwrite;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
 
     @Override
     public Integer call() throws Exception {
         FusionWeights.Format format = FusionWeights.Format.of(output);
-        UserException.refuseExisting(output, overwrite);
+        UserException.refuseExisting(output, overwriteOption.overwrite);
         if (detectorWeights != null) {
             if (format != FusionWeights.Format.ONNX) {
                 throw new UserException(output + ": the detector is exported to .onnx (its weights already are "
@@ -45,14 +44,14 @@ public final class ExportCommand implements Callable<Integer> {
             }
             UserException.refuseInput(output, detectorWeights);
             try (Compute compute = Compute.cpu()) {
-                DetectorOnnx.write(YoloV5n.load(detectorWeights, compute.root()), output, overwrite);
+                DetectorOnnx.write(YoloV5n.load(detectorWeights, compute.root()), output, overwriteOption.overwrite);
             }
             Progress.status("%s", "exported YOLOv5n (" + detectorWeights + ") to " + output + " (onnx)");
             return 0;
         }
         try (Compute compute = Compute.cpu()) {
-            FusionModel m = FusionModel.load(model, compute);
-            FusionWeights.write(m, output, overwrite);
+            FusionModel m = model.load(compute);
+            FusionWeights.write(m, output, overwriteOption.overwrite);
             Progress.status("%s", "exported " + m.network().width().id() + " fusion model ("
                     + FusionModel.parameterCount(m.network()) + " parameters) to " + output + " ("
                     + format.name().toLowerCase(java.util.Locale.ROOT) + ")");

@@ -41,8 +41,9 @@ public final class ExportDatasetCommand implements Callable<Integer> {
     }
 
     static final class Yolo {
-        @Option(names = "--ir-dir", required = true, paramLabel = "DIR") Path irDir;
-        @Option(names = "--vis-dir", required = true, paramLabel = "DIR") Path visDir;
+        @Option(names = "--ir-dir", required = true, paramLabel = "DIR", description = SharedOptions.IR_DIR) Path irDir;
+        @Option(names = "--vis-dir", required = true, paramLabel = "DIR",
+                description = SharedOptions.VIS_DIR) Path visDir;
         @Option(names = "--labels", required = true, paramLabel = "DIR",
                 description = "YOLO labels <id>.txt (a missing file: no objects)")
         Path labels;
@@ -59,29 +60,33 @@ public final class ExportDatasetCommand implements Callable<Integer> {
             description = "already fused images named like the pairs (default: fuse them with --model)")
     Path fusedDir;
 
-    @Option(names = "--model", paramLabel = "default|DIR", description = "fusion model (default: the shipped one)")
-    Path model;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Model model;
 
     @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
-            description = "fusion precision: auto, fp32 or bf16 (as fuse). Default: ${DEFAULT-VALUE}")
+            description = "fusion precision: auto, fp32 or bf16 (as fuse)")
     String precision;
 
     @Option(names = "--val-fraction", defaultValue = "0.2", paramLabel = "F",
-            description = "share of the pairs in images/val, chosen by a seeded shuffle (default ${DEFAULT-VALUE})")
+            description = "share of the pairs in images/val, chosen by a seeded shuffle")
     double valFraction;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the train/val shuffle") long seed;
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "seed of the train/val shuffle") long seed;
 
-    @Option(names = {"-o", "--out-dir"}, required = true, paramLabel = "DIR") Path out;
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR",
+            description = "dataset folder to write (images/, labels/, data.yaml)") Path out;
 
-    @Option(names = "--overwrite", description = "replace existing files") boolean overwrite;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Threads threadsOption;
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null) {
-            Compute.configureThreads(threads);
+        if (threadsOption.threads != null) {
+            Compute.configureThreads(threadsOption.threads);
         }
         if (source.m3fd == null && split != null) {
             throw new UserException("--split is for --m3fd (YOLO folders hold every pair)");
@@ -104,7 +109,7 @@ public final class ExportDatasetCommand implements Callable<Integer> {
         if (source.yolo != null) {
             UserException.refuseInput(out, source.yolo.irDir, source.yolo.visDir, source.yolo.labels);
         }
-        UserException.refuseExisting(out.resolve(UltralyticsDataset.DATA_YAML), overwrite);
+        UserException.refuseExisting(out.resolve(UltralyticsDataset.DATA_YAML), overwriteOption.overwrite);
         Map<String, Split> splits;
         try {
             splits = UltralyticsDataset.split(samples.stream().map(DetectionDataset.Sample::id).toList(),
@@ -117,7 +122,7 @@ public final class ExportDatasetCommand implements Callable<Integer> {
                 "pair")) {
             Fuser fuser = null;
             if (fusedDir == null) {
-                FusionModel m = FusionModel.resolve(model == null ? null : model.toString(), compute);
+                FusionModel m = model.load(compute);
                 fuser = new Fuser(m.network(), compute, Precision.resolve(precision, compute.device()),
                         Fuser.DEFAULT_TILE_ABOVE, Fuser.DEFAULT_TILE);
             }
@@ -137,7 +142,8 @@ public final class ExportDatasetCommand implements Callable<Integer> {
                 }
                 List<org.irfuse.core.detection.Box> truth = data.boxes(s);
                 boxes += truth.size();
-                UltralyticsDataset.writeSample(out, splits.get(s.id()), s.id(), image, truth, overwrite);
+                UltralyticsDataset.writeSample(out, splits.get(s.id()), s.id(), image, truth,
+                        overwriteOption.overwrite);
                 bar.step();
             }
             if (fuser != null) {
@@ -145,7 +151,7 @@ public final class ExportDatasetCommand implements Callable<Integer> {
             }
         }
         boolean hasVal = splits.containsValue(Split.VAL);
-        UltralyticsDataset.writeDataYaml(out, data.classNames(), hasVal, overwrite);
+        UltralyticsDataset.writeDataYaml(out, data.classNames(), hasVal, overwriteOption.overwrite);
         long val = splits.values().stream().filter(x -> x == Split.VAL).count();
         Progress.status("%s", "wrote " + samples.size() + " pairs (" + (samples.size() - val) + " train, " + val
                 + " val) with " + boxes + " boxes and " + out.resolve(UltralyticsDataset.DATA_YAML));

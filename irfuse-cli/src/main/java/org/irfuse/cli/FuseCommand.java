@@ -53,24 +53,27 @@ public final class FuseCommand implements Callable<Integer> {
         Path ir;
         @Option(names = "--vis", required = true, paramLabel = "FILE", description = "visible image")
         Path vis;
-        @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "fused image (.png or .jpg)")
+        @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE",
+                description = "fused image (.png or .jpg)")
         Path out;
     }
 
     static final class Folders {
-        @Option(names = "--ir-dir", required = true, paramLabel = "DIR") Path irDir;
-        @Option(names = "--vis-dir", required = true, paramLabel = "DIR") Path visDir;
-        @Option(names = "--out-dir", required = true, paramLabel = "DIR") Path outDir;
-        @Option(names = "--format", defaultValue = "png", description = "output format in folder mode: png or jpg")
+        @Option(names = "--ir-dir", required = true, paramLabel = "DIR", description = SharedOptions.IR_DIR) Path irDir;
+        @Option(names = "--vis-dir", required = true, paramLabel = "DIR",
+                description = SharedOptions.VIS_DIR) Path visDir;
+        @Option(names = "--out-dir", required = true, paramLabel = "DIR",
+                description = "folder mode: where the fused images go, named like the pairs") Path outDir;
+        @Option(names = "--image-format", defaultValue = "png", paramLabel = "png|jpg",
+                description = "format of the fused images in folder mode: png or jpg")
         String format;
     }
 
-    @Option(names = "--model", paramLabel = "default|DIR",
-            description = "a saved model folder, or default: the model shipped in the jar (the default)")
-    Path model;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Model model;
 
-    @Option(names = "--overwrite", description = "replace existing output files")
-    boolean overwrite;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
 
     @Option(names = "--skip-existing", description = "folder mode: leave pairs whose output exists untouched")
     boolean skipExisting;
@@ -79,25 +82,27 @@ public final class FuseCommand implements Callable<Integer> {
             + "(bilinear) instead of refusing pairs whose sizes differ")
     boolean resizeIr;
 
-    @Option(names = "--align", defaultValue = "none", description = "align the infrared image to the visible one "
-            + "first: none (default), translation, affine or deformable; an untrusted deformable field falls back "
-            + "to the affine map, an untrusted alignment to none (a warning names the files)")
+    @Option(names = "--align", paramLabel = "MODEL", defaultValue = "none", description = "align the infrared "
+            + "image to the visible one first: none, translation, affine or deformable; an untrusted deformable field "
+            + "falls back to the affine map, an untrusted alignment to none (a warning names the files)")
     String align;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Threads threadsOption;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Device deviceOption;
 
     @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
             description = "fp32, bf16 or auto (bf16 where the CPU has native bf16, about 3x faster; fused images "
-                    + "within about 50 dB PSNR of fp32). Default: ${DEFAULT-VALUE}")
+                    + "within about 50 dB PSNR of fp32)")
     String precision;
 
     @Option(names = "--tile-above", defaultValue = "4", paramLabel = "MP",
             description = "fuse images above this many megapixels in overlapping tiles (0: always tile)")
     double tileAboveMegapixels;
 
-    @Option(names = "--tile", defaultValue = "512", description = "side of a tile in pixels")
+    @Option(names = "--tile", paramLabel = "PIXELS", defaultValue = "512", description = "side of a tile in pixels")
     int tile;
 
     @Option(names = "--json", description = "print one JSON summary on stdout (pairs, done, failed, seconds, "
@@ -106,11 +111,11 @@ public final class FuseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (skipExisting && overwrite) {
+        if (skipExisting && overwriteOption.overwrite) {
             throw new UserException("--skip-existing and --overwrite contradict each other; pass one of them");
         }
-        if (threads != null) {
-            Compute.configureThreads(threads);
+        if (threadsOption.threads != null) {
+            Compute.configureThreads(threadsOption.threads);
         }
         if (mode.single != null) {
             return fuseOne();
@@ -122,7 +127,7 @@ public final class FuseCommand implements Callable<Integer> {
         Single s = mode.single;
         requireWritable(s.out);
         UserException.refuseInput(s.out, s.ir, s.vis);
-        UserException.refuseExisting(s.out, overwrite);
+        UserException.refuseExisting(s.out, overwriteOption.overwrite);
         Image ir = ImageReader.readInfrared(s.ir);
         Image vis = ImageReader.read(s.vis);
         ir = prepareInfrared(ir, vis, s.ir, s.vis, msg -> System.err.println("irfuse: warning: " + msg));
@@ -131,12 +136,12 @@ public final class FuseCommand implements Callable<Integer> {
             System.err.println("irfuse: warning: " + small);
         }
         long t0 = System.nanoTime();
-        try (Compute compute = Compute.open(device); Fuser fuser = fuser(compute)) {
+        try (Compute compute = Compute.open(deviceOption.device); Fuser fuser = fuser(compute)) {
             if (fuser.tiles(vis.width(), vis.height())) {
                 fuser.onTileRow((done, rows) -> Progress.status("irfuse: %s: tile row %d of %d", s.out, done,
                         rows));
             }
-            ImageWriter.write(fuser.fuse(ir, vis), s.out, overwrite);
+            ImageWriter.write(fuser.fuse(ir, vis), s.out, overwriteOption.overwrite);
         }
         Progress.status("fused %s", s.out);
         printSummary(1, List.of(s.out.toString()), List.of(), (System.nanoTime() - t0) / 1e9);
@@ -147,7 +152,7 @@ public final class FuseCommand implements Callable<Integer> {
         Folders f = mode.folders;
         String ext = f.format.toLowerCase(Locale.ROOT);
         if (!ext.equals("png") && !ext.equals("jpg")) {
-            throw new UserException("--format must be png or jpg, got '" + f.format + "'");
+            throw new UserException("--image-format must be png or jpg, got '" + f.format + "'");
         }
         UserException.refuseInput(f.outDir, f.irDir, f.visDir);
         UserException.refuseUnwritable(f.outDir);
@@ -166,7 +171,7 @@ public final class FuseCommand implements Callable<Integer> {
         for (ImagePair p : pairing.pairs()) {
             Path out = f.outDir.resolve(p.name() + "." + ext);
             UserException.refuseInput(out, p.infrared(), p.visible());
-            if (Files.exists(out) && !overwrite) {
+            if (Files.exists(out) && !overwriteOption.overwrite) {
                 if (!skipExisting) {
                     existing.add(out);
                 }
@@ -182,7 +187,7 @@ public final class FuseCommand implements Callable<Integer> {
         List<Pipeline.Failure<ImagePair>> failures;
         List<String> warnings = Collections.synchronizedList(new ArrayList<>());
         long t0 = System.nanoTime();
-        try (Compute compute = Compute.open(device); Fuser fuser = fuser(compute);
+        try (Compute compute = Compute.open(deviceOption.device); Fuser fuser = fuser(compute);
                 Progress bar = Progress.start("fuse", todo.size(), "pair")) {
             // Decoding the next pairs and encoding the last results overlap with the network (PIPELINE_DEPTH each).
             failures = Pipeline.run(todo, PIPELINE_DEPTH,
@@ -198,7 +203,7 @@ public final class FuseCommand implements Callable<Integer> {
                     },
                     (p, pair) -> fuser.fuse(pair[0], pair[1]),
                     (p, fused) -> {
-                        ImageWriter.write(fused, f.outDir.resolve(p.name() + "." + ext), overwrite);
+                        ImageWriter.write(fused, f.outDir.resolve(p.name() + "." + ext), overwriteOption.overwrite);
                         return null;
                     },
                     p -> {
@@ -270,7 +275,7 @@ public final class FuseCommand implements Callable<Integer> {
 
     private Fuser fuser(Compute compute) throws IOException {
         Precision p = Precision.resolve(precision, compute.device());
-        FusionModel m = FusionModel.resolve(model == null ? null : model.toString(), compute);
+        FusionModel m = model.load(compute);
         long tileAbove = (long) (tileAboveMegapixels * 1_000_000L);
         return new Fuser(m.network(), compute, p, tileAbove, tile);
     }
@@ -283,7 +288,7 @@ public final class FuseCommand implements Callable<Integer> {
             java.util.function.Consumer<String> warn) throws IOException {
         Transform.Model m = Transform.Model.parse(align);
         if (m != Transform.Model.NONE) {
-            java.util.Optional<Image> aligned = Aligner.builder().model(m).threads(threads == null ? 0 : threads)
+            java.util.Optional<Image> aligned = Aligner.builder().model(m).threads(threadsOption.threads == null ? 0 : threadsOption.threads)
                     .build().alignForFusion(ir, vis, irFile, visFile, warn);
             if (aligned.isPresent()) {
                 return aligned.get();

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 public final class ImageLimits {
     @Option(names = "--max-megapixels", paramLabel = "MP", defaultValue = "" + ImageReader.DEFAULT_MAX_MEGAPIXELS,
             description = "refuse images above this many megapixels, checked before decoding "
-                    + "(default: ${DEFAULT-VALUE}; about 16 bytes of heap per pixel are needed)")
+                    + "(about 16 bytes of heap per pixel are needed)")
     void setMaxMegapixels(double megapixels) {
         ImageReader.setMaxMegapixels(megapixels);
     }

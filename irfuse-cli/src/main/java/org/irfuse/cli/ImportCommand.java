@@ -20,14 +20,15 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, paramLabel = "FILE", description = "FILE.npz or FILE.safetensors")
     Path weights;
 
-    @Option(names = {"-o", "--out-dir"}, required = true, paramLabel = "DIR", description = "model folder to write")
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "model folder to write")
     Path outDir;
 
-    @Option(names = "--notes", description = "text for the model card's notes (default: where the weights came from)")
+    @Option(names = "--notes", paramLabel = "TEXT",
+            description = "text for the model card's notes (default: where the weights came from)")
     String notes;
 
-    @Option(names = "--overwrite", description = "replace an existing model folder's files")
-    boolean overwrite;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
 
     @Override
     public Integer call() throws Exception {
@@ -40,7 +41,7 @@ public final class ImportCommand implements Callable<Integer> {
             if (notes != null) {
                 m.card().notes = notes;
             }
-            m.save(outDir, overwrite);
+            m.save(outDir, overwriteOption.overwrite);
             Progress.status("%s", "imported " + m.network().width().id() + " fusion model (" + m.card().parameters
                     + " parameters) from " + weights + " into " + outDir);
         }

@@ -37,16 +37,27 @@ public final class Main implements Runnable {
 
     /** Runs the command line in-process and returns its exit code (tests call this). */
     public static int execute(String... args) {
-        CommandLines.set(args);
         Progress.setQuiet(false);
         CommandLine cl = commandLine();
-        return cl.execute(args);
+        String[] current = DeprecatedNames.rewrite(cl, args);
+        CommandLines.set(current);
+        return cl.execute(current);
     }
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new Errors());
+        showDefaults(cl);
         return cl;
+    }
+
+    /**
+     * Every {@code --help} shows each option's default value on a "Default: X" line of its own, so descriptions
+     * do not repeat it; options without a default value say what their absence means in words.
+     */
+    private static void showDefaults(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().showDefaultValues(true);
+        cl.getSubcommands().values().forEach(Main::showDefaults);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

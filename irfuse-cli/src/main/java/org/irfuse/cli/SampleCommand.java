@@ -15,18 +15,22 @@ import picocli.CommandLine.Option;
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Write generated infrared/visible scenes (OUT/ir/NAME.png, OUT/vi/NAME.png).")
 public final class SampleCommand implements Callable<Integer> {
-    @Option(names = {"-o", "--out-dir"}, defaultValue = "samples", description = "folder to write ir/ and vi/ into")
+    @Option(names = {"-o", "--out"}, defaultValue = "samples", paramLabel = "DIR",
+            description = "folder to write ir/ and vi/ into")
     Path outDir;
 
-    @Option(names = "--count", description = "write N random scenes instead of the shipped street scene")
+    @Option(names = "--count", paramLabel = "N",
+            description = "write N random scenes instead of the shipped street scene")
     Integer count;
 
-    @Option(names = "--size", defaultValue = "320x240", description = "size of random scenes, WxH")
+    @Option(names = "--size", paramLabel = "WxH", defaultValue = "320x240", description = "size of random scenes, WxH")
     String size;
 
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "seed of the random scenes") long seed;
 
-    @Option(names = "--overwrite") boolean overwrite;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
 
     @Override
     public Integer call() throws Exception {
@@ -59,7 +63,7 @@ public final class SampleCommand implements Callable<Integer> {
     }
 
     private void write(SyntheticScenes.Scene s, String name) throws Exception {
-        ImageWriter.write(s.infrared(), outDir.resolve("ir").resolve(name + ".png"), overwrite);
-        ImageWriter.write(s.visible(), outDir.resolve("vi").resolve(name + ".png"), overwrite);
+        ImageWriter.write(s.infrared(), outDir.resolve("ir").resolve(name + ".png"), overwriteOption.overwrite);
+        ImageWriter.write(s.visible(), outDir.resolve("vi").resolve(name + ".png"), overwriteOption.overwrite);
     }
 }

@@ -41,19 +41,22 @@ public final class SegmentCommand implements Callable<Integer> {
     Path rgbDir;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "output folder") Path out;
-    @Option(names = "--overwrite", description = "replace existing output files") boolean overwrite;
-    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Threads threadsOption;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Device deviceOption;
 
     @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
-            description = "fp32, bf16 or auto (bf16 where the CPU has native bf16). Default: ${DEFAULT-VALUE}")
+            description = "fp32, bf16 or auto (bf16 where the CPU has native bf16)")
     String precision;
 
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null) {
-            Compute.configureThreads(threads);
+        if (threadsOption.threads != null) {
+            Compute.configureThreads(threadsOption.threads);
         }
         FolderPairing.Result r = FolderPairing.pair(irDir, rgbDir);
         for (Path lonely : r.onlyInFirst()) {
@@ -71,10 +74,10 @@ public final class SegmentCommand implements Callable<Integer> {
             planned.add(out.resolve("colour").resolve(p.name() + ".png"));
         }
         for (Path p : planned) {
-            UserException.refuseExisting(p, overwrite);
+            UserException.refuseExisting(p, overwriteOption.overwrite);
         }
         int[] palette = ClassPalette.MSRS.colours();
-        try (Compute compute = Compute.open(device)) {
+        try (Compute compute = Compute.open(deviceOption.device)) {
             MfNet net = MfNet.load(weights, compute.root());
             net.freezeParameters(true);
             MfNetSegmenter segmenter = new MfNetSegmenter(net, compute,
@@ -95,9 +98,9 @@ public final class SegmentCommand implements Callable<Integer> {
                         pixels[c] += h[c];
                     }
                     ImageWriter.writeIndexedPng(out.resolve("labels").resolve(p.name() + ".png"), map.width(),
-                            map.height(), map.classes(), palette, overwrite);
+                            map.height(), map.classes(), palette, overwriteOption.overwrite);
                     ImageWriter.write(colour(map, palette), out.resolve("colour").resolve(p.name() + ".png"),
-                            overwrite);
+                            overwriteOption.overwrite);
                     bar.step();
                 }
             }

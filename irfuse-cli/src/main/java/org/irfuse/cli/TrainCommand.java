@@ -41,14 +41,15 @@ public final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ImageLimits imageLimits;
 
-    @Option(names = "--stage", description = "warmup (default) or bilevel") String stage;
+    @Option(names = "--stage", paramLabel = "warmup|bilevel", description = "warmup (default) or bilevel") String stage;
     @Option(names = "--config", paramLabel = "FILE", description = "run settings in YAML or JSON; options override")
     Path config;
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "warmup: a folder with ir/ and vi/ sub-folders of paired images; repeat for several")
     List<Path> data;
-    @Option(names = "--synthetic", description = "N generated scenes (320x240, exact labels)") Integer synthetic;
+    @Option(names = "--synthetic", paramLabel = "N",
+            description = "N generated scenes (320x240, exact labels)") Integer synthetic;
     @Option(names = "--msrs-weak", paramLabel = "DIR",
             description = "bilevel: MSRS-layout pairs (ir/, vi/, det_labels/fusion/) with weak box labels")
     List<String> msrsWeak;
@@ -56,62 +57,85 @@ public final class TrainCommand implements Callable<Integer> {
             description = "bilevel: MSRS/MFNet-layout segmentation dataset (split default train)")
     List<String> segmentation;
 
-    @Option(names = "--width", description = "network width: paper (64/32), lite (32/16), nano (16/8)") String width;
+    @Option(names = "--width", paramLabel = "paper|lite|nano",
+            description = "network width: paper (64/32), lite (32/16), nano (16/8)") String width;
     @Option(names = "--init-model", paramLabel = "DIR", description = "start θ from this saved model (bilevel: the "
             + "warm-start model; warmup: fine-tune or continue a model, whose width is used)")
     String initModel;
-    @Option(names = "--steps") Integer steps;
-    @Option(names = "--batch") Integer batch;
-    @Option(names = "--crop", description = "random crop side range MIN:MAX (pixels)") String crop;
-    @Option(names = "--lr", description = "peak learning rate (warmup: Adam; bilevel: upper SGD for θ)") Double lr;
-    @Option(names = "--lower-lr", description = "bilevel: peak learning rate of the discriminator's SGD (ω_D, "
+    @Option(names = "--steps", paramLabel = "N",
+            description = "training steps (default: warmup 2000, bilevel 1000)") Integer steps;
+    @Option(names = "--batch", paramLabel = "N",
+            description = "crops per step (default: warmup 4, bilevel 2)") Integer batch;
+    @Option(names = "--crop", paramLabel = "MIN:MAX",
+            description = "random crop side range MIN:MAX (pixels)") String crop;
+    @Option(names = "--lr", paramLabel = "LR",
+            description = "peak learning rate (warmup: Adam; bilevel: upper SGD for θ)") Double lr;
+    @Option(names = "--lower-lr", paramLabel = "LR",
+            description = "bilevel: peak learning rate of the discriminator's SGD (ω_D, "
             + "from scratch; default 1e-2)")
     Double lowerLr;
-    @Option(names = "--task-lr", description = "bilevel: peak learning rate of the pretrained task network's SGD "
+    @Option(names = "--task-lr", paramLabel = "LR",
+            description = "bilevel: peak learning rate of the pretrained task network's SGD "
             + "(ω_T; default: YOLOv5n 1e-3, MFNet 1e-4, see docs/bilevel.md)")
     Double taskLr;
-    @Option(names = "--task-freeze-backbone", description = "bilevel, --task detection: keep YOLOv5n's backbone "
+    @Option(names = "--task-freeze-backbone", paramLabel = "BOOL",
+            description = "bilevel, --task detection: keep YOLOv5n's backbone "
             + "(layers 0-9) fixed", arity = "0..1", fallbackValue = "true")
     Boolean taskFreezeBackbone;
     @Option(names = "--upper-every", paramLabel = "K", description = "bilevel: one upper step every K steps")
     Integer upperEvery;
-    @Option(names = "--upper-batch") Integer upperBatch;
-    @Option(names = "--upper-share", description = "bilevel: share of each data source held out for upper batches")
+    @Option(names = "--upper-batch", paramLabel = "N",
+            description = "bilevel: crops per upper step (default: 2)") Integer upperBatch;
+    @Option(names = "--upper-share", paramLabel = "F",
+            description = "bilevel: share of each data source held out for upper batches")
     Double upperShare;
-    @Option(names = "--aggregation", description = "bilevel: mean, random, norm or mgda") String aggregation;
-    @Option(names = "--mode", description = "bilevel (METHOD.md), release-compat (the public release's gradients) "
+    @Option(names = "--aggregation", paramLabel = "mean|random|norm|mgda",
+            description = "bilevel: mean, random, norm or mgda") String aggregation;
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "bilevel (METHOD.md), release-compat (the public release's gradients) "
             + "or alternating (no hypergradient)") String mode;
-    @Option(names = "--upper-clip", description = "bilevel: clip the upper gradient to this norm (0: off)")
+    @Option(names = "--upper-clip", paramLabel = "NORM",
+            description = "bilevel: clip the upper gradient to this norm (0: off)")
     Double upperClip;
-    @Option(names = "--task", description = "bilevel: the semantic module, segmentation (default; pretrained MFNet, "
+    @Option(names = "--task", paramLabel = "segmentation|detection",
+            description = "bilevel: the semantic module, segmentation (default; pretrained MFNet, "
             + "--segmenter-weights) or detection (pretrained YOLOv5n, --detector-weights; needs boxes: --synthetic "
             + "or --msrs-weak)") String task;
     @Option(names = "--detector-weights", paramLabel = "FILE", description = "bilevel, --task detection (required): "
             + "pretrained YOLOv5n weights (.npz), fine-tuned with the YOLOv5 loss")
     String detectorWeights;
-    @Option(names = "--class-map", description = "bilevel, YOLOv5n: detector=dataset classes (default: by name, "
+    @Option(names = "--class-map", paramLabel = "COCO=CLASS,...",
+            description = "bilevel, YOLOv5n: detector=dataset classes (default: by name, "
             + "person, bicycle, car)") String classMap;
     @Option(names = "--segmenter-weights", paramLabel = "FILE", description = "bilevel, --task segmentation "
             + "(required): pretrained MFNet weights (.npz) fed (C(fused, vis), ir)")
     String segmenterWeights;
-    @Option(names = "--segmentation-labels", description = "bilevel, MFNet: labels (the data's, default) or "
+    @Option(names = "--segmentation-labels", paramLabel = "labels|pseudo",
+            description = "bilevel, MFNet: labels (the data's, default) or "
             + "pseudo (MFNet's own predictions on the visible image)") String segmentationLabels;
     @Option(names = "--loss", paramLabel = "SPEC", description = "fusion loss as weighted terms NAME=WEIGHT,... "
             + "(default saliency=1: METHOD.md's L1 + 1.1(1 - SSIM) towards the saliency target); terms: saliency, "
             + "intensity (|F - max(I,Y)|), texture (Sobel |grad F| against max(|grad I|, |grad Y|)); "
             + "e.g. saliency=1,intensity=0.5,texture=1") String loss;
-    @Option(names = "--checkpoint-every") Integer checkpointEvery;
-    @Option(names = "--sample-every") Integer sampleEvery;
-    @Option(names = "--log-every") Integer logEvery;
-    @Option(names = "--seed") Long seed;
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "save a checkpoint every N steps (default: 100)") Integer checkpointEvery;
+    @Option(names = "--sample-every", paramLabel = "N",
+            description = "write sample fusions every N steps (default: 500)") Integer sampleEvery;
+    @Option(names = "--log-every", paramLabel = "N",
+            description = "log losses every N steps (default: 10)") Integer logEvery;
+    @Option(names = "--seed", paramLabel = "N",
+            description = "random seed of crops and initialisation (default: 1)") Long seed;
 
-    @Option(names = {"--run-dir", "-o"}, required = true, description = "run folder (config, log, checkpoints, model)")
+    @Option(names = {"--run-dir", "-o"}, paramLabel = "DIR", required = true,
+            description = "run folder (config, log, checkpoints, model)")
     Path runDir;
     @Option(names = "--resume", description = "continue from the run folder's last checkpoint") boolean resume;
-    @Option(names = "--overwrite", description = "start again in a run folder that already holds a run")
-    boolean overwrite;
-    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Threads threadsOption;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Device deviceOption;
     @Option(names = "--precision", paramLabel = "P", description = "warmup: fp32 (default) or bf16 mixed precision "
             + "(bf16 convolutions, float32 loss, gradients and Adam)")
     String precision;
@@ -122,8 +146,8 @@ public final class TrainCommand implements Callable<Integer> {
         JsonObject fromFile = config == null ? new JsonObject() : RunConfig.readFile(config);
         RunFolder resumeFrom = resume ? new RunFolder(runDir) : null;
         String chosen = RunConfig.stage(stage, fromFile, resumeFrom, "warmup");
-        if (threads != null) {
-            Compute.configureThreads(threads);
+        if (threadsOption.threads != null) {
+            Compute.configureThreads(threadsOption.threads);
         }
         switch (chosen) {
             case "warmup":
@@ -206,10 +230,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         System.err.printf("irfuse train: %d pairs, width %s, %d steps, batch %d, crops %d-%d px%n", samples.size(),
                 cfg.width, cfg.steps, cfg.batch, cfg.minCrop, cfg.maxCrop);
-        try (Compute compute = Compute.open(device)) {
+        try (Compute compute = Compute.open(deviceOption.device)) {
             FusionModel model;
             try (Progress bar = Progress.start("warmup", cfg.steps, "step")) {
-                model = WarmupTrainer.run(cfg, samples, new RunFolder(runDir), resume, overwrite, compute,
+                model = WarmupTrainer.run(cfg, samples, new RunFolder(runDir), resume, overwriteOption.overwrite,
+                        compute,
                         (step, total, values) -> {
                             bar.stepTo(step);
                             bar.message(String.format(Locale.ROOT, "loss %.4f lr %.2e",
@@ -251,7 +276,7 @@ public final class TrainCommand implements Callable<Integer> {
                 + "batches; mode %s, aggregation %s, K=%d, width %s, %d steps, crops %d-%d px%n", split.train().size(),
                 split.upper().size(), cfg.mode, cfg.aggregation, cfg.upperEvery, cfg.width, cfg.steps, cfg.minCrop,
                 cfg.maxCrop);
-        try (Compute compute = Compute.open(device)) {
+        try (Compute compute = Compute.open(deviceOption.device)) {
             FusionModel init = null;
             if (cfg.initModel != null && !cfg.initModel.isBlank()) {
                 init = FusionModel.load(Path.of(cfg.initModel), compute);
@@ -261,7 +286,7 @@ public final class TrainCommand implements Callable<Integer> {
             Map<String, Object> lastUpper = new LinkedHashMap<>();
             try (Progress bar = Progress.start("bilevel", cfg.steps, "step")) {
                 out = BilevelTrainer.run(cfg, split, init, new RunFolder(runDir),
-                        resume, overwrite, compute, (step, total, v) -> {
+                        resume, overwriteOption.overwrite, compute, (step, total, v) -> {
                             bar.stepTo(step);
                             if (v.containsKey("r.D")) {
                                 lastUpper.putAll(v);

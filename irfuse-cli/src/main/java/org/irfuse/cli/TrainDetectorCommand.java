@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import org.irfuse.core.datasets.PairSample;
 import org.irfuse.core.detection.DetectionDataset;
 import org.irfuse.core.detection.DetectionEvaluator;
-import org.irfuse.core.detection.YoloLabels;
 import org.irfuse.nn.detection.DetectorInput;
 import org.irfuse.nn.detection.DetectorTrainer;
 import org.irfuse.nn.fusion.Fuser;
@@ -42,7 +41,7 @@ public final class TrainDetectorCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ImageLimits imageLimits;
 
-    @Option(names = "--input", defaultValue = "fused",
+    @Option(names = "--input", paramLabel = "ir|vis|fused", defaultValue = "fused",
             description = "what the detector sees: fused (the colour fused image), ir or vis")
     String input;
 
@@ -58,12 +57,14 @@ public final class TrainDetectorCommand implements Callable<Integer> {
     }
 
     static final class Yolo {
-        @Option(names = "--ir-dir", required = true, paramLabel = "DIR") Path irDir;
-        @Option(names = "--vis-dir", required = true, paramLabel = "DIR") Path visDir;
+        @Option(names = "--ir-dir", required = true, paramLabel = "DIR", description = SharedOptions.IR_DIR) Path irDir;
+        @Option(names = "--vis-dir", required = true, paramLabel = "DIR",
+                description = SharedOptions.VIS_DIR) Path visDir;
         @Option(names = "--labels", required = true, paramLabel = "DIR",
                 description = "YOLO label folder (<id>.txt: cls cx cy w h, normalised)") Path labels;
-        @Option(names = "--classes", paramLabel = "FILE",
-                description = "classes.txt (default: the MSRS classes person, bicycle, car)") Path classes;
+        @Option(names = "--classes", paramLabel = "SET", defaultValue = "msrs",
+                description = "the label classes: msrs (person, bicycle, car), m3fd, a classes.txt file, or "
+                        + "comma-separated names") String classes;
     }
 
     @Option(names = "--train-list", paramLabel = "FILE", description = "ids to train on, one a line (default: all)")
@@ -73,29 +74,37 @@ public final class TrainDetectorCommand implements Callable<Integer> {
             description = "held-out ids to score after training (mAP@0.5, mAP@0.5:0.95)")
     Path evalList;
 
-    @Option(names = "--fusion-model", paramLabel = "DIR",
+    @Option(names = "--fusion-model", paramLabel = "default|DIR",
             description = "fusion model for --input fused (default: the shipped model)")
     Path fusionModel;
 
-    @Option(names = "--steps", defaultValue = "1000") int steps;
-    @Option(names = "--batch", defaultValue = "4") int batch;
-    @Option(names = "--crop", defaultValue = "192:320", description = "random crop side range MIN:MAX (pixels)")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "1000", description = "training steps") int steps;
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "4", description = "crops per step") int batch;
+    @Option(names = "--crop", paramLabel = "MIN:MAX", defaultValue = "192:320",
+            description = "random crop side range MIN:MAX (pixels)")
     String crop;
-    @Option(names = "--lr", defaultValue = "1e-5", description = "peak learning rate (Adam; 1e-4 on all layers made "
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-5",
+            description = "peak learning rate (Adam; 1e-4 on all layers made "
             + "the pretrained detector worse, 1e-5 with --freeze-backbone helped: docs/experiments.md)") double lr;
-    @Option(names = "--checkpoint-every", defaultValue = "100") int checkpointEvery;
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "100",
+            description = "save a checkpoint every N steps") int checkpointEvery;
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "random seed of crops and order") long seed;
 
-    @Option(names = {"--run-dir", "-o"}, required = true, description = "run folder (config, log, checkpoints, model)")
+    @Option(names = {"--run-dir", "-o"}, paramLabel = "DIR", required = true,
+            description = "run folder (config, log, checkpoints, model)")
     Path runDir;
 
     @Option(names = "--resume", description = "continue from the run folder's last checkpoint") boolean resume;
-    @Option(names = "--overwrite", description = "start again in a run folder that already holds a run")
-    boolean overwrite;
-    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu") String device;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Overwrite overwriteOption;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Threads threadsOption;
+    @picocli.CommandLine.Mixin
+    SharedOptions.Device deviceOption;
 
-    @Option(names = "--detector", defaultValue = "yolov5n", description = "the detector: yolov5n (the only one; "
+    @Option(names = "--detector", paramLabel = "yolov5n", defaultValue = "yolov5n",
+            description = "the detector: yolov5n (the only one; "
             + "fine-tuned from --init-weights)")
     String detector;
 
@@ -106,13 +115,14 @@ public final class TrainDetectorCommand implements Callable<Integer> {
     @Option(names = "--freeze-backbone", description = "keep layers 0-9 fixed (YOLOv5's --freeze 10)")
     boolean freezeBackbone;
 
-    @Option(names = "--class-map", description = "detector=dataset classes (default: by name)")
+    @Option(names = "--class-map", paramLabel = "COCO=CLASS,...",
+            description = "detector=dataset classes (default: by name)")
     String classMap;
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null) {
-            Compute.configureThreads(threads);
+        if (threadsOption.threads != null) {
+            Compute.configureThreads(threadsOption.threads);
         }
         UserException.refuseUnwritable(runDir);
         DetectorInput kind = DetectorInput.parse(input);
@@ -150,7 +160,7 @@ public final class TrainDetectorCommand implements Callable<Integer> {
         cfg.command = "irfuse " + String.join(" ", CommandLines.current());
         System.err.printf("irfuse train-detector: %d training pairs, %d held out, input %s, %d classes, %d steps%n",
                 train.size(), held.size(), kind.id(), cfg.classes.size(), steps);
-        try (Compute compute = Compute.open(device)) {
+        try (Compute compute = Compute.open(deviceOption.device)) {
             if (kind == DetectorInput.FUSED) {
                 FusionModel fm = TrainDetectorCommand.fusionModel(fusionModel, compute);
                 cfg.fusionModel = fusionModel == null ? "the shipped default fusion model" : fusionModel.toString();
@@ -167,7 +177,8 @@ public final class TrainDetectorCommand implements Callable<Integer> {
             DetectorInput kind, RunFolder run, Compute compute) throws IOException {
         DetectorTrainer.YoloRun out;
         try (Progress bar = Progress.start("yolov5n", steps, "step")) {
-            out = DetectorTrainer.fineTuneYolo(cfg, train, run, resume, overwrite, compute, (step, total, values) -> {
+            out = DetectorTrainer.fineTuneYolo(cfg, train, run, resume, overwriteOption.overwrite, compute, (step,
+                    total, values) -> {
                 bar.stepTo(step);
                 bar.message(String.format(Locale.ROOT, "loss %.4f (box %.4f obj %.4f cls %.4f) lr %.2e",
                         ((Number) values.get("loss.detection")).doubleValue(),
@@ -214,8 +225,7 @@ public final class TrainDetectorCommand implements Callable<Integer> {
             return DetectionDataset.m3fd(layout.m3fd, null);
         }
         Yolo y = layout.yolo;
-        List<String> classes = y.classes == null ? DetectionDataset.MSRS_CLASSES : YoloLabels.readClassNames(y.classes);
-        return DetectionDataset.yolo(y.irDir, y.visDir, y.labels, classes);
+        return DetectionDataset.yolo(y.irDir, y.visDir, y.labels, EvalDetCommand.classList(y.classes));
     }
 
     private String describe() {

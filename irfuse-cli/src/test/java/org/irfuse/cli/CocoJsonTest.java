@@ -18,7 +18,7 @@ import org.irfuse.core.io.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** COCO JSON in and out: {@code eval det --format coco}, COCO predictions, {@code detect --format coco}. */
+/** COCO JSON in and out: {@code eval det --gt-format coco}, COCO predictions, {@code detect --det-format coco}. */
 class CocoJsonTest {
     @TempDir
     Path tmp;
@@ -44,7 +44,7 @@ class CocoJsonTest {
                  {"image_id": 42, "category_id": 3, "bbox": [100, 0, 100, 72], "score": 0.7},
                  {"image_id": 42, "category_id": 3, "bbox": [500, 500, 10, 10], "score": 0.6}]
                 """);
-        JsonObject o = evalDet("results.json", "--gt", tmp.resolve("gt.json").toString(), "--format", "coco");
+        JsonObject o = evalDet("results.json", "--gt", tmp.resolve("gt.json").toString(), "--gt-format", "coco");
         assertEquals(5.0 / 9, o.getAsJsonObject("voc_all_point").get("map50").getAsDouble(), 1e-12);
         assertEquals(4.0 / 9, o.getAsJsonObject("voc_all_point").get("map50_95").getAsDouble(), 1e-12);
         assertEquals(56.0 / 101, o.getAsJsonObject("coco101").get("map50").getAsDouble(), 1e-12);
@@ -53,7 +53,7 @@ class CocoJsonTest {
                 "classes come from the file's categories");
 
         EvalSegCommandTest.Run bad = EvalSegCommandTest.run(new EvalDetCommand(), "--pred",
-                tmp.resolve("results.json").toString(), "--gt", tmp.resolve("gt.json").toString(), "--format",
+                tmp.resolve("results.json").toString(), "--gt", tmp.resolve("gt.json").toString(), "--gt-format",
                 "yolo", "--images-dir", tmp.toString());
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains(tmp.resolve("gt.json") + ": folder not found"), bad.err());
@@ -77,7 +77,7 @@ class CocoJsonTest {
         }
         for (String fmt : List.of("json", "coco")) {
             CliRun r = CliRun.of("detect", "--detector-weights", yolo.get().toString(), "--images",
-                    tmp.resolve("vi").toString(), "-o", tmp.resolve("det-" + fmt).toString(), "--format", fmt,
+                    tmp.resolve("vi").toString(), "-o", tmp.resolve("det-" + fmt).toString(), "--det-format", fmt,
                     "--threads", "1", "--precision", "fp32");
             assertEquals(0, r.exitCode(), r.err());
         }
@@ -87,11 +87,11 @@ class CocoJsonTest {
         assertTrue(d.boxes().get("00633D").stream().anyMatch(b -> b.classId() == 0 && b.score() > 0.5));
         String images = tmp.resolve("vi").toString();
         JsonObject viaJson = evalDet("det-json/detections.json", "--gt-dir", tmp.resolve("labels").toString(),
-                "--format", "yolo", "--images-dir", images, "--coco-gt-out", tmp.resolve("gt.json").toString());
+                "--gt-format", "yolo", "--images-dir", images, "--coco-gt-out", tmp.resolve("gt.json").toString());
         JsonObject viaCoco = evalDet("det-coco/" + DetectCommand.COCO_FILE, "--gt-dir",
-                tmp.resolve("labels").toString(), "--format", "yolo", "--images-dir", images);
+                tmp.resolve("labels").toString(), "--gt-format", "yolo", "--images-dir", images);
         JsonObject cocoBoth = evalDet("det-coco/" + DetectCommand.COCO_FILE, "--gt", tmp.resolve("gt.json").toString(),
-                "--format", "coco", "--classes", "msrs");
+                "--gt-format", "coco", "--classes", "msrs");
         assertTrue(viaJson.getAsJsonObject("coco101").get("map50").getAsDouble() > 0.1, viaJson.toString());
         assertEquals(viaJson, viaCoco);
         assertEquals(viaJson, cocoBoth);

@@ -50,7 +50,7 @@ class EvalDetCommandTest {
         for (String pred : new String[] {"dets.json", "predtxt"}) {
             Path out = tmp.resolve("det-" + pred + ".json");
             EvalSegCommandTest.Run r = EvalSegCommandTest.run(new EvalDetCommand(), "--pred",
-                    tmp.resolve(pred).toString(), "--gt-dir", tmp.resolve("gt").toString(), "--format", "yolo",
+                    tmp.resolve(pred).toString(), "--gt-dir", tmp.resolve("gt").toString(), "--gt-format", "yolo",
                     "--images-dir", tmp.resolve("images").toString(), "--out", out.toString());
             assertEquals(0, r.exit(), r.err());
             assertTrue(r.out().contains("car"), r.out());
@@ -76,7 +76,7 @@ class EvalDetCommandTest {
         DetectionsJson.write(tmp.resolve("d.json"), Map.of("00471", List.of(new Box(10, 10, 110, 60, 1, 0.3))),
                 null, false);
         EvalSegCommandTest.Run r = EvalSegCommandTest.run(new EvalDetCommand(), "--pred",
-                tmp.resolve("d.json").toString(), "--gt-dir", tmp.resolve("ann").toString(), "--format", "voc");
+                tmp.resolve("d.json").toString(), "--gt-dir", tmp.resolve("ann").toString(), "--gt-format", "voc");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("mAP") && l.contains("100.00")), r.out());
     }
@@ -87,20 +87,20 @@ class EvalDetCommandTest {
         Files.writeString(tmp.resolve("predtxt/img1.txt"), "2 0.5 0.5 0.1 0.1\n");
         Path out = tmp.resolve("det.json");
         EvalSegCommandTest.Run r = EvalSegCommandTest.run(new EvalDetCommand(), "--pred",
-                tmp.resolve("predtxt").toString(), "--gt-dir", tmp.resolve("gt").toString(), "--format", "yolo",
+                tmp.resolve("predtxt").toString(), "--gt-dir", tmp.resolve("gt").toString(), "--gt-format", "yolo",
                 "--images-dir", tmp.resolve("images").toString(), "--out", out.toString());
         assertEquals(Errors.USER_ERROR, r.exit());
         assertTrue(r.err().contains("predtxt/img1.txt:1") && r.err().contains("score"), r.err());
         assertFalse(Files.exists(out));
 
         r = EvalSegCommandTest.run(new EvalDetCommand(), "--pred", tmp.resolve("dets.json").toString(), "--gt-dir",
-                tmp.resolve("gt").toString(), "--format", "yolo");
+                tmp.resolve("gt").toString(), "--gt-format", "yolo");
         assertEquals(Errors.USER_ERROR, r.exit());
         assertTrue(r.err().contains("--images-dir"), r.err());
 
         Files.writeString(tmp.resolve("gt/img1.txt"), "7 0.5 0.5 0.1 0.1\n");
         r = EvalSegCommandTest.run(new EvalDetCommand(), "--pred", tmp.resolve("dets.json").toString(), "--gt-dir",
-                tmp.resolve("gt").toString(), "--format", "yolo", "--images-dir", tmp.resolve("images").toString());
+                tmp.resolve("gt").toString(), "--gt-format", "yolo", "--images-dir", tmp.resolve("images").toString());
         assertEquals(Errors.USER_ERROR, r.exit());
         assertTrue(r.err().contains("gt/img1.txt") && r.err().contains("class 7"), r.err());
     }
@@ -120,7 +120,7 @@ class EvalDetCommandTest {
         }
         Path out = tmp.resolve("msrs.json");
         EvalSegCommandTest.Run r = EvalSegCommandTest.run(new EvalDetCommand(), "--pred", preds.toString(),
-                "--gt-dir", labels.toString(), "--format", "yolo", "--images-dir", msrs.get().resolve("ir").toString(),
+                "--gt-dir", labels.toString(), "--gt-format", "yolo", "--images-dir", msrs.get().resolve("ir").toString(),
                 "--classes", msrs.get().resolve("det_labels/classes.txt").toString(), "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
         JsonObject o = JsonParser.parseString(Files.readString(out)).getAsJsonObject();

@@ -84,7 +84,7 @@ class HardeningTest {
         // eval det: --out naming the predictions file.
         Path dets = dir.resolve("dets.json");
         Files.writeString(dets, "{}");
-        CliRun det = CliRun.of("eval", "det", "--pred", dets.toString(), "--gt-dir", dir.toString(), "--format",
+        CliRun det = CliRun.of("eval", "det", "--pred", dets.toString(), "--gt-dir", dir.toString(), "--gt-format",
                 "voc", "--out", dets.toString(), "--overwrite");
         assertEquals(2, det.exitCode(), det.err());
         assertTrue(det.err().contains("is also an input"), det.err());
@@ -314,7 +314,7 @@ class HardeningTest {
         }
         Files.createDirectories(preds);
         Files.writeString(preds.resolve("a.txt"), "0 0.5 0.5 0.2 0.2 0.9\n");
-        CliRun r = CliRun.of("eval", "det", "--pred", preds.toString(), "--gt-dir", gt.toString(), "--format",
+        CliRun r = CliRun.of("eval", "det", "--pred", preds.toString(), "--gt-dir", gt.toString(), "--gt-format",
                 "yolo", "--images-dir", images.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.err().contains("warning: 2 of 3 images have no prediction file") && r.err().contains("b, c"),

@@ -77,7 +77,7 @@ class TrainLossCommandTest {
             assertEquals(sum, row.get("loss.fusion").getAsDouble(), 1e-5 * sum);
         }
         // The HTML report reads the extra keys as curves.
-        CliRun report = CliRun.of("report", "run", "--run", run.toString(), "-o",
+        CliRun report = CliRun.of("report", "run", "--run-dir", run.toString(), "-o",
                 tmp.resolve("report.html").toString());
         assertEquals(0, report.exitCode(), report.err());
         assertTrue(Files.readString(tmp.resolve("report.html")).contains("loss.texture"));

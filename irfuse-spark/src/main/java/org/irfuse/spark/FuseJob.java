@@ -42,7 +42,7 @@ public final class FuseJob {
         public Options {
             format = format.toLowerCase(Locale.ROOT);
             if (!format.equals("png") && !format.equals("jpg")) {
-                throw new IllegalArgumentException("--format must be png or jpg, got '" + format + "'");
+                throw new IllegalArgumentException("--image-format must be png or jpg, got '" + format + "'");
             }
             Transform.Model.parse(align); // an unknown model is refused on the driver, once
             metrics = metrics == null ? null : List.copyOf(metrics);

@@ -169,7 +169,8 @@ public final class SparkMain implements Runnable {
         @Option(names = "--out-dir", required = true, paramLabel = "DIR", description = "fused images (path or URI)")
         String outDir;
 
-        @Option(names = "--format", defaultValue = "png", description = "png or jpg") String format;
+        @Option(names = "--image-format", defaultValue = "png", paramLabel = "png|jpg",
+                description = "fused image format (as irfuse fuse --image-format)") String format;
 
         @Option(names = "--results", paramLabel = "DIR",
                 description = "where fuse-results.csv and .parquet go (default: OUT/_irfuse)")

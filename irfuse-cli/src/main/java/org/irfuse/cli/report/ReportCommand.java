@@ -55,24 +55,26 @@ public final class ReportCommand implements Runnable {
         @Option(names = "--vis-dir", paramLabel = "DIR", description = "Visible images, named like the infrared.")
         Path visDir;
 
-        @Option(names = "--fused-dir", paramLabel = "NAME=DIR", mapFallbackValue = CommandLine.Option.NULL_VALUE,
+        @Option(names = "--fused-dir", paramLabel = "NAME=DIR",
+                showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+                        mapFallbackValue = CommandLine.Option.NULL_VALUE,
                 description = "A method's fused images, named like the pairs; repeat per method (column order).")
         Map<String, Path> fusedDirs = new LinkedHashMap<>();
 
-        @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The HTML page.")
+        @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "The HTML page.")
         Path output;
 
         @Option(names = "--title", paramLabel = "TEXT", defaultValue = "irfuse evaluation",
-                description = "Page title (default: ${DEFAULT-VALUE}).")
+                description = "Page title.")
         String title;
 
         @Option(names = "--inline-full-mb", paramLabel = "MB", defaultValue = "12",
                 description = "Embed full-size images while their files total at most this many MB; above, they "
-                        + "go to <page>_files/ beside the page (default: ${DEFAULT-VALUE}).")
+                        + "go to <page>_files/ beside the page.")
         double inlineFullMb;
 
-        @Option(names = "--overwrite", description = "Replace an existing page.")
-        boolean overwrite;
+        @picocli.CommandLine.Mixin
+        org.irfuse.cli.SharedOptions.Overwrite overwriteOption;
 
         @Override
         public Integer call() throws IOException {
@@ -112,7 +114,7 @@ public final class ReportCommand implements Runnable {
             EvaluationReport.Options options = EvaluationReport.Options.defaults().withTitle(title)
                     .withInlineBudget(budget);
             try (Progress progress = Progress.start("report", pairs.size(), "pairs")) {
-                EvaluationReport.write(table, pairs, fusedDirs, output, overwrite,
+                EvaluationReport.write(table, pairs, fusedDirs, output, overwriteOption.overwrite,
                         options.withProgress(progress::step));
             }
             spec.commandLine().getOut().println("wrote " + output);
@@ -126,20 +128,19 @@ public final class ReportCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--run", required = true, paramLabel = "DIR",
+        @Option(names = "--run-dir", required = true, paramLabel = "DIR",
                 description = "Run folder (config.json, log.jsonl, samples/).")
         Path runDir;
 
-        @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The HTML page.")
+        @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "The HTML page.")
         Path output;
 
         @Option(names = "--inline-full-mb", paramLabel = "MB", defaultValue = "12",
-                description = "Embed full-size samples while their files total at most this many MB "
-                        + "(default: ${DEFAULT-VALUE}).")
+                description = "Embed full-size samples while their files total at most this many MB.")
         double inlineFullMb;
 
-        @Option(names = "--overwrite", description = "Replace an existing page.")
-        boolean overwrite;
+        @picocli.CommandLine.Mixin
+        org.irfuse.cli.SharedOptions.Overwrite overwriteOption;
 
         @Override
         public Integer call() throws IOException {
@@ -148,7 +149,7 @@ public final class ReportCommand implements Runnable {
             for (String warning : run.warnings()) {
                 spec.commandLine().getErr().println("irfuse: warning: " + warning);
             }
-            TrainingReport.write(run, output, overwrite, budget);
+            TrainingReport.write(run, output, overwriteOption.overwrite, budget);
             spec.commandLine().getOut().println("wrote " + output);
             return 0;
         }

@@ -103,7 +103,7 @@ class ReportCommandTest {
         assertEquals(2, halfPair.exitCode());
         assertTrue(halfPair.err().contains("--vis-dir"), halfPair.err());
 
-        CliRun badRun = CliRun.of("report", "run", "--run", tmp.resolve("no-run").toString(), "-o", page.toString());
+        CliRun badRun = CliRun.of("report", "run", "--run-dir", tmp.resolve("no-run").toString(), "-o", page.toString());
         assertEquals(2, badRun.exitCode());
         assertTrue(badRun.err().contains("no-run"), badRun.err());
         assertTrue(!Files.exists(page.getParent()) || list(page.getParent()).isEmpty(), "no output left behind");
@@ -126,7 +126,7 @@ class ReportCommandTest {
     void runPage() throws IOException {
         Path run = ReportFixtures.writeRun(tmp.resolve("run"), 120);
         Path page = tmp.resolve("train.html");
-        CliRun r = CliRun.of("report", "run", "--run", run.toString(), "-o", page.toString());
+        CliRun r = CliRun.of("report", "run", "--run-dir", run.toString(), "-o", page.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("wrote " + page), r.out());
         String html = Files.readString(page);
