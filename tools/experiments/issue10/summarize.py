@@ -49,8 +49,40 @@ def downstream(path):
         goal = ('yes' if p >= ir else 'no') + ' / ' + ('yes' if c >= vis else 'no')
         print(f"| {s_} | {p:.3f} | {b:.3f} | {c:.3f} | {v[(s_, 'all', 'mAP50')]:.3f} | {v[(s_, 'all', 'mAP50:95')]:.3f} | {goal} |")
 
+def arm_of(name):
+    """'bilevel-mgda-s2' -> ('bilevel-mgda', 2); names without a seed suffix are their own arm."""
+    import re
+    m = re.fullmatch(r'(.*)-s(\d+)', name)
+    return (m.group(1), int(m.group(2))) if m else (name, None)
+
+def fmt(xs):
+    return f'{statistics.fmean(xs):.3f} ± {statistics.stdev(xs):.3f}' if len(xs) > 1 else f'{xs[0]:.3f}'
+
+def seeds_table(down, tno):
+    """Mean ± sample std over seeds per arm: frozen-detector AP on held-out MSRS and the TNO median rule."""
+    v = defaultdict(dict)
+    with open(down) as f:
+        for r in csv.DictReader(f):
+            if r['interpolation'] == 'voc':
+                v[r['source']][(r['class'], r['metric'])] = float(r['value'])
+    m = means(tno)
+    med = {mt: statistics.median(m[(p, mt)] for p in PEERS) for mt in RULE}
+    arms = defaultdict(list)
+    for src in v:
+        arm, seed = arm_of(src)
+        arms[arm].append(src)
+    print('\n### Over seeds (mean ± sample std; n = seeds)\n')
+    print('| arm | n | person AP@0.5 | bicycle AP@0.5 | car AP@0.5 | mAP@0.5 | mAP@0.5:0.95 | TNO metrics ≥ peer median (per seed) |')
+    print('|---|---|---|---|---|---|---|---|')
+    for arm, srcs in arms.items():
+        cells = [fmt([v[s_][(c, 'AP50')] for s_ in srcs]) for c in ('person', 'bicycle', 'car')]
+        cells += [fmt([v[s_][('all', k)] for s_ in srcs]) for k in ('mAP50', 'mAP50:95')]
+        counts = [sum(m[(s_, mt)] >= med[mt] for mt in RULE) if (s_, 'EN') in m else None for s_ in srcs]
+        print(f'| {arm} | {len(srcs)} | ' + ' | '.join(cells) + ' | ' + ', '.join('—' if c is None else f'{c}/8' for c in counts) + ' |')
+
 if __name__ == '__main__':
     downstream('results/downstream.csv')
+    seeds_table('results/downstream.csv', 'results/tno.csv')
     metric_table('results/tno.csv', 'TNO (17 pairs, cddfuse profile)', True)
     metric_table('results/rs.csv', 'RoadScene held-out (34 pairs, cddfuse)', False)
     metric_table('results/msrs.csv', 'MSRS held-out (11 pairs, cddfuse)', False)
