@@ -13,22 +13,28 @@ def means(path):
     return {k: statistics.fmean(x) for k, x in v.items()}
 
 def metric_table(path, title, rule):
+    """Per-arm means over images, then over seeds (an arm's runs are NAME-sN); the rule column counts the
+    metrics at or above the median of the 9 published peers' means (TNO only)."""
     m = means(path)
     methods = sorted({k[0] for k in m})
-    ours = [x for x in methods if x not in PEERS]
+    arms = defaultdict(list)
+    for x in methods:
+        if x not in PEERS:
+            arms[arm_of(x)[0]].append(x)
     print(f'\n### {title}\n')
-    print('| method | ' + ' | '.join(RULE) + (' | ≥ peer median |' if rule else ' |'))
-    print('|---|' + '---|' * (len(RULE) + (1 if rule else 0)))
+    print('| method | runs | ' + ' | '.join(RULE) + (' | ≥ peer median |' if rule else ' |'))
+    print('|---|---|' + '---|' * (len(RULE) + (1 if rule else 0)))
     med = {mt: statistics.median(m[(p, mt)] for p in PEERS) for mt in RULE} if rule else None
     if rule:
-        print('| median of 9 peers | ' + ' | '.join(f'{med[mt]:.4f}' for mt in RULE) + ' | |')
-    for x in ours:
-        cells = [f'{m[(x, mt)]:.4f}' for mt in RULE]
+        print('| median of 9 peers | | ' + ' | '.join(f'{med[mt]:.4f}' for mt in RULE) + ' | |')
+    for arm, runs in arms.items():
+        val = {mt: statistics.fmean(m[(x, mt)] for x in runs) for mt in RULE}
+        cells = [f'{val[mt]:.4f}' for mt in RULE]
+        line = f'| {arm} | {len(runs)} | ' + ' | '.join(cells)
         if rule:
-            wins = [mt for mt in RULE if m[(x, mt)] >= med[mt]]
-            print(f'| {x} | ' + ' | '.join(cells) + f' | {len(wins)}/8: {" ".join(wins)} |')
-        else:
-            print(f'| {x} | ' + ' | '.join(cells) + ' |')
+            wins = [mt for mt in RULE if val[mt] >= med[mt]]
+            line += f' | {len(wins)}/8: {" ".join(wins)}'
+        print(line + ' |')
 
 def downstream(path):
     v = {}
