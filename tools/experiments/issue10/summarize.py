@@ -12,6 +12,19 @@ def means(path):
             v[(r['method'], r['metric'])].append(float(r['value']))
     return {k: statistics.fmean(x) for k, x in v.items()}
 
+def peer_median(m):
+    """Median over the 9 published peers of their per-metric means (the issue's TNO rule)."""
+    return {mt: statistics.median(m[(p, mt)] for p in PEERS) for mt in RULE}
+
+def voc_scores(path):
+    """source -> {(class, metric): value} of the downstream CSV, VOC all-point rows, in the CSV's source order."""
+    v = defaultdict(dict)
+    with open(path) as f:
+        for r in csv.DictReader(f):
+            if r['interpolation'] == 'voc':
+                v[r['source']][(r['class'], r['metric'])] = float(r['value'])
+    return v
+
 def metric_table(path, title, rule):
     """Per-arm means over images, then over seeds (an arm's runs are NAME-sN); the rule column counts the
     metrics at or above the median of the 9 published peers' means (TNO only)."""
@@ -24,7 +37,7 @@ def metric_table(path, title, rule):
     print(f'\n### {title}\n')
     print('| method | runs | ' + ' | '.join(RULE) + (' | ≥ peer median |' if rule else ' |'))
     print('|---|---|' + '---|' * (len(RULE) + (1 if rule else 0)))
-    med = {mt: statistics.median(m[(p, mt)] for p in PEERS) for mt in RULE} if rule else None
+    med = peer_median(m) if rule else None
     if rule:
         print('| median of 9 peers | | ' + ' | '.join(f'{med[mt]:.4f}' for mt in RULE) + ' | |')
     for arm, runs in arms.items():
@@ -37,23 +50,15 @@ def metric_table(path, title, rule):
         print(line + ' |')
 
 def downstream(path):
-    v = {}
-    order = []
-    with open(path) as f:
-        for r in csv.DictReader(f):
-            if r['interpolation'] != 'voc':
-                continue
-            if r['source'] not in order:
-                order.append(r['source'])
-            v[(r['source'], r['class'], r['metric'])] = float(r['value'])
+    v = voc_scores(path)
     print('\n### Frozen YOLOv5n on the 11 held-out MSRS pairs (fusion-view boxes, VOC all-point)\n')
     print('| source | person AP@0.5 | bicycle AP@0.5 | car AP@0.5 | mAP@0.5 | mAP@0.5:0.95 | person ≥ IR, car ≥ VIS |')
     print('|---|---|---|---|---|---|---|')
-    ir = v[('infrared', 'person', 'AP50')]; vis = v[('visible', 'car', 'AP50')]
-    for s_ in order:
-        p, b, c = (v[(s_, k, 'AP50')] for k in ('person', 'bicycle', 'car'))
+    ir = v['infrared'][('person', 'AP50')]; vis = v['visible'][('car', 'AP50')]
+    for s_, d in v.items():
+        p, b, c = (d[(k, 'AP50')] for k in ('person', 'bicycle', 'car'))
         goal = ('yes' if p >= ir else 'no') + ' / ' + ('yes' if c >= vis else 'no')
-        print(f"| {s_} | {p:.3f} | {b:.3f} | {c:.3f} | {v[(s_, 'all', 'mAP50')]:.3f} | {v[(s_, 'all', 'mAP50:95')]:.3f} | {goal} |")
+        print(f"| {s_} | {p:.3f} | {b:.3f} | {c:.3f} | {d[('all', 'mAP50')]:.3f} | {d[('all', 'mAP50:95')]:.3f} | {goal} |")
 
 def arm_of(name):
     """'bilevel-mgda-s2' -> ('bilevel-mgda', 2); names without a seed suffix are their own arm."""
@@ -66,13 +71,9 @@ def fmt(xs):
 
 def seeds_table(down, tno):
     """Mean ± sample std over seeds per arm: frozen-detector AP on held-out MSRS and the TNO median rule."""
-    v = defaultdict(dict)
-    with open(down) as f:
-        for r in csv.DictReader(f):
-            if r['interpolation'] == 'voc':
-                v[r['source']][(r['class'], r['metric'])] = float(r['value'])
+    v = voc_scores(down)
     m = means(tno)
-    med = {mt: statistics.median(m[(p, mt)] for p in PEERS) for mt in RULE}
+    med = peer_median(m)
     arms = defaultdict(list)
     for src in v:
         arm, seed = arm_of(src)
