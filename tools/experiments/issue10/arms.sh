@@ -2,6 +2,7 @@
 # Step 2: every arm starts from the warm start of the same seed and sees the same 23 registered MSRS training
 # pairs (18 lower, 5 upper; fusion-view boxes); then its model fuses the held-out sets. Resumable; finished arms
 # are skipped. Usage: [STEPS=150] arms.sh SEED [ARM...]
+# An arm name ending in -int adds SeAFusion's intensity term to the fusion loss (--loss saliency=1,intensity=1).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 s=$1; shift
@@ -15,12 +16,14 @@ for a in "${arms[@]}"; do
   R=runs/$a-s$s
   if [ ! -f $R/model/model-card.json ]; then
     resume=(); [ -f $R/config.json ] && resume=(--resume)
-    case $a in
-      bilevel-*) opts=("${bl[@]}" --aggregation ${a#bilevel-}) ;;
-      alternating|release-compat) opts=("${bl[@]}" --mode $a) ;;
+    base=${a%-int}; loss=(); [ "$base" != "$a" ] && loss=(--loss saliency=1,intensity=1)
+    case $base in
+      bilevel-*) opts=("${bl[@]}" --aggregation ${base#bilevel-}) ;;
+      alternating|release-compat) opts=("${bl[@]}" --mode $base) ;;
       ws-cont) opts=(--stage warmup --data data/msrs-train --lr 1e-4 --log-every 10) ;;
       *) echo "unknown arm $a" >&2; exit 2 ;;
     esac
+    opts+=("${loss[@]}")
     echo "$(date -u +%FT%TZ) start $a seed $s load $(cut -d' ' -f1-3 /proc/loadavg)"
     /usr/bin/time -f "$a: %e s wall, %U s user, %S s sys" $IRFUSE train "${opts[@]}" "${common[@]}" -o $R "${resume[@]}"
   fi
