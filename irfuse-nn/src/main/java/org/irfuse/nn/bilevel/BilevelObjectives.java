@@ -86,13 +86,13 @@ public final class BilevelObjectives {
     /** {@code f_D = L_fus + 0.25·(mean D(Ŷ) − mean D(M))}. */
     public NDArray lowerDiscriminator(NDArray fused, TrainingBatch b) {
         NDArray critic = meanScore(fused).sub(meanScore(b.arrays().target()));
-        return fusionLoss(fused, b).add(critic.mul(Scalars.of(critic, LOWER_D_WEIGHT)));
+        return fusionLoss(fused, b).add(Scalars.mul(critic, LOWER_D_WEIGHT));
     }
 
     /** {@code f̃_D = L_fus − 0.5·mean D(Ŷ)} (also F_D, on the upper batch). */
     public NDArray generatorDiscriminator(NDArray fused, TrainingBatch b) {
         NDArray s = meanScore(fused);
-        return fusionLoss(fused, b).sub(s.mul(Scalars.of(s, GENERATOR_D_WEIGHT)));
+        return fusionLoss(fused, b).sub(Scalars.mul(s, GENERATOR_D_WEIGHT));
     }
 
     /** {@code f_T = L_task(C(Ŷ, V)) − 0.01·mean D(Ŷ)} (also f̃_T, and F_T on the upper batch). */
@@ -101,7 +101,7 @@ public final class BilevelObjectives {
         if (detachCritic) {
             s = s.stopGradient();
         }
-        return taskLoss(fused, b).sub(s.mul(Scalars.of(s, TASK_D_WEIGHT)));
+        return taskLoss(fused, b).sub(Scalars.mul(s, TASK_D_WEIGHT));
     }
 
     /** {@code L_task(ω_T; C(Ŷ, V))} alone. */

@@ -183,7 +183,7 @@ public final class FusionLoss {
             NDArray v = w.term().of(in);
             values.put(w.term().name(), v);
             // A weight of 1 is used as is, so the default single term keeps the legacy loss's bits.
-            NDArray weighted = w.weight() == 1 ? v : v.mul(Scalars.of(v, w.weight()));
+            NDArray weighted = w.weight() == 1 ? v : Scalars.mul(v, w.weight());
             total = total == null ? weighted : total.add(weighted);
         }
         return new Evaluation(total, values);

@@ -28,6 +28,6 @@ public final class SaliencyTargetLoss implements LossTerm {
     public static NDArray of(NDArray fused, NDArray target) {
         NDArray l1 = fused.sub(target).abs().mean();
         NDArray ssim = Ssim.mean(fused, target);
-        return l1.add(ssim.neg().add(1).mul(Scalars.of(fused, SSIM_WEIGHT)));
+        return l1.add(Scalars.mul(Scalars.add(ssim.neg(), 1), SSIM_WEIGHT));
     }
 }

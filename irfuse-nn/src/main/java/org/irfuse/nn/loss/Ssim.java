@@ -54,10 +54,8 @@ public final class Ssim {
         NDArray sX = blur(x.square(), gx, gy).sub(muX2);
         NDArray sY = blur(y.square(), gx, gy).sub(muY2);
         NDArray sXY = blur(x.mul(y), gx, gy).sub(muXY);
-        Number c1 = Scalars.of(x, C1);
-        Number c2 = Scalars.of(x, C2);
-        NDArray num = muXY.mul(2).add(c1).mul(sXY.mul(2).add(c2));
-        NDArray den = muX2.add(muY2).add(c1).mul(sX.add(sY).add(c2));
+        NDArray num = Scalars.add(Scalars.mul(muXY, 2), C1).mul(Scalars.add(Scalars.mul(sXY, 2), C2));
+        NDArray den = Scalars.add(muX2.add(muY2), C1).mul(Scalars.add(sX.add(sY), C2));
         return num.div(den);
     }
 

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import org.irfuse.nn.runtime.Intermediates;
+import org.irfuse.nn.runtime.Scalars;
 
 /**
  * PReLU with one learnable slope shared by all channels (PyTorch {@code nn.PReLU()}, initial slope 0.25).
@@ -33,8 +34,8 @@ public final class PReLU extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray a = ps.getValue(slope, x.getDevice(), training);
-        NDArray positive = x.maximum(0f);
-        NDArray negative = x.minimum(0f);
+        NDArray positive = Scalars.maximum(x, 0);
+        NDArray negative = Scalars.minimum(x, 0);
         NDArray scaled = negative.mul(a);
         NDArray out = positive.add(scaled);
         Intermediates.release(positive, negative, scaled);

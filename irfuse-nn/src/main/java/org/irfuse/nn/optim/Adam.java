@@ -38,17 +38,16 @@ public final class Adam extends Optimizer {
     protected NDArray update(NDArray w, NDArray grad, NDArray[] s, double lr, NDManager scratch) {
         NDArray g = grad;
         if (weightDecay != 0) {
-            g = grad.add(w.mul(Scalars.of(w, weightDecay)));
+            g = grad.add(Scalars.mul(w, weightDecay));
             g.attach(scratch);
         }
         NDArray m = s[0];
         NDArray v = s[1];
-        m.muli(Scalars.of(m, beta1)).addi(g.mul(Scalars.of(g, 1 - beta1)));
-        v.muli(Scalars.of(v, beta2)).addi(g.square().mul(Scalars.of(g, 1 - beta2)));
+        Scalars.muli(m, beta1).addi(Scalars.mul(g, 1 - beta1));
+        Scalars.muli(v, beta2).addi(Scalars.mul(g.square(), 1 - beta2));
         double c1 = 1 - Math.pow(beta1, steps);
         double c2 = 1 - Math.pow(beta2, steps);
-        NDArray delta = m.div(Scalars.of(m, c1)).div(v.div(Scalars.of(v, c2)).sqrt().add(Scalars.of(v, eps)))
-                .mul(Scalars.of(m, lr));
+        NDArray delta = Scalars.mul(Scalars.div(m, c1).div(Scalars.add(Scalars.div(v, c2).sqrt(), eps)), lr);
         delta.attach(scratch);
         return delta;
     }

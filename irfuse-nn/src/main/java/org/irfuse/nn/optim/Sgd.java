@@ -26,17 +26,17 @@ public final class Sgd extends Optimizer {
 
     @Override
     protected NDArray update(NDArray w, NDArray grad, NDArray[] s, double lr, NDManager scratch) {
-        NDArray g = grad.add(w.mul(Scalars.of(w, weightDecay)));
+        NDArray g = grad.add(Scalars.mul(w, weightDecay));
         g.attach(scratch);
         if (momentum == 0) {
-            NDArray d = g.mul(Scalars.of(g, lr));
+            NDArray d = Scalars.mul(g, lr);
             d.attach(scratch);
             return d;
         }
         // A fresh buffer is zero, so the first step gives b = g as in PyTorch.
         NDArray b = s[0];
-        b.muli(Scalars.of(b, momentum)).addi(g);
-        NDArray d = b.mul(Scalars.of(b, lr));
+        Scalars.muli(b, momentum).addi(g);
+        NDArray d = Scalars.mul(b, lr);
         d.attach(scratch);
         return d;
     }

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
+import org.irfuse.nn.runtime.Scalars;
 
 /**
  * YOLOv5's Detect head (models/yolo.py, v6.x): per level i one 1×1 convolution with bias to
@@ -111,10 +112,10 @@ public final class YoloDetect extends PretrainedBlock {
                 }
             }
             NDArray grid = p.getManager().create(g, new Shape(1, 1, ny, nx, 2));
-            NDArray anchorGrid = anchorArray.get(i).mul(strides[i]).reshape(1, a, 1, 1, 2);
+            NDArray anchorGrid = Scalars.mul(anchorArray.get(i), strides[i]).reshape(1, a, 1, 1, 2);
             NDArray y = Activation.sigmoid(p);
-            NDArray xy = y.get("..., 0:2").mul(2).add(grid).mul(strides[i]);
-            NDArray wh = y.get("..., 2:4").mul(2).square().mul(anchorGrid);
+            NDArray xy = Scalars.mul(Scalars.mul(y.get("..., 0:2"), 2).add(grid), strides[i]);
+            NDArray wh = Scalars.mul(y.get("..., 2:4"), 2).square().mul(anchorGrid);
             NDArray rest = y.get("..., 4:");
             levels.add(NDArrays.concat(new NDList(xy, wh, rest), -1).reshape(n, -1, outputs));
         }

@@ -209,12 +209,12 @@ public final class YoloLoss {
                     oneHot[i * classes + t.classId()] = 1;
                 }
                 NDArray rows = p.reshape(-1, k).gather(scope.create(index, new Shape(n, 1)).broadcast(n, k), 0);
-                NDArray ps = Activation.sigmoid(rows.get(":, 0:4")).mul(Scalars.of(p, 2));
-                NDArray pxy = ps.get(":, 0:2").sub(Scalars.of(p, 0.5));
+                NDArray ps = Scalars.mul(Activation.sigmoid(rows.get(":, 0:4")), 2);
+                NDArray pxy = Scalars.sub(ps.get(":, 0:2"), 0.5);
                 NDArray pwh = ps.get(":, 2:4").square().mul(typed(scope.create(anchorWh, new Shape(n, 2)), p));
                 NDArray iou = ciou(pxy, pwh, typed(scope.create(txy, new Shape(n, 2)), p),
                         typed(scope.create(twh, new Shape(n, 2)), p));
-                lbox = add(lbox, iou.neg().add(Scalars.of(p, 1)).mean());
+                lbox = add(lbox, Scalars.add(iou.neg(), 1).mean());
                 float[] iouValues = iou.toType(DataType.FLOAT32, false).toFloatArray();
                 for (int i = 0; i < n; i++) {
                     tobj[(int) index[i]] = Math.max(0f, iouValues[i]);
@@ -226,12 +226,12 @@ public final class YoloLoss {
             }
             NDArray objTarget = typed(scope.create(tobj, new Shape(s.get(0), na, ny, nx)), p);
             NDArray obj = bceWithLogits(p.get("..., 4"), objTarget).mean();
-            lobj = add(lobj, obj.mul(Scalars.of(obj, gains.balance()[l])));
+            lobj = add(lobj, Scalars.mul(obj, gains.balance()[l]));
         }
         NDArray zero = scope.zeros(new Shape(), raw.get(0).getDataType());
-        NDArray box = (lbox == null ? zero : lbox).mul(Scalars.of(lobj, gains.box()));
-        NDArray objectness = lobj.mul(Scalars.of(lobj, gains.obj()));
-        NDArray cls = (lcls == null ? zero : lcls).mul(Scalars.of(lobj, gains.cls()));
+        NDArray box = Scalars.mul(lbox == null ? zero : lbox, gains.box());
+        NDArray objectness = Scalars.mul(lobj, gains.obj());
+        NDArray cls = Scalars.mul(lcls == null ? zero : lcls, gains.cls());
         return new Parts(box.add(objectness).add(cls), box, objectness, cls, targets.size());
     }
 
@@ -245,7 +245,7 @@ public final class YoloLoss {
 
     /** {@code BCEWithLogits(x, t) = max(x, 0) − x·t + log(1 + exp(−|x|))}, element-wise (PyTorch's stable form). */
     public static NDArray bceWithLogits(NDArray x, NDArray t) {
-        return Activation.relu(x).sub(x.mul(t)).add(x.abs().neg().exp().add(Scalars.of(x, 1)).log());
+        return Activation.relu(x).sub(x.mul(t)).add(Scalars.add(x.abs().neg().exp(), 1).log());
     }
 
     /**
@@ -256,26 +256,26 @@ public final class YoloLoss {
      * (computed under no_grad in YOLOv5). Returns n values; box 1 is the prediction, box 2 the target.
      */
     public static NDArray ciou(NDArray xy1, NDArray wh1, NDArray xy2, NDArray wh2) {
-        NDArray half1 = wh1.mul(Scalars.of(wh1, 0.5));
-        NDArray half2 = wh2.mul(Scalars.of(wh2, 0.5));
+        NDArray half1 = Scalars.mul(wh1, 0.5);
+        NDArray half2 = Scalars.mul(wh2, 0.5);
         NDArray lo1 = xy1.sub(half1);
         NDArray hi1 = xy1.add(half1);
         NDArray lo2 = xy2.sub(half2);
         NDArray hi2 = xy2.add(half2);
-        NDArray interWh = hi1.minimum(hi2).sub(lo1.maximum(lo2)).maximum(Scalars.of(wh1, 0));
+        NDArray interWh = Scalars.maximum(hi1.minimum(hi2).sub(lo1.maximum(lo2)), 0);
         NDArray inter = interWh.get(":, 0").mul(interWh.get(":, 1"));
         NDArray w1 = wh1.get(":, 0");
         NDArray h1 = wh1.get(":, 1");
         NDArray w2 = wh2.get(":, 0");
         NDArray h2 = wh2.get(":, 1");
-        NDArray union = w1.mul(h1).add(w2.mul(h2)).sub(inter).add(Scalars.of(wh1, EPS));
+        NDArray union = Scalars.add(w1.mul(h1).add(w2.mul(h2)).sub(inter), EPS);
         NDArray iou = inter.div(union);
         NDArray cwh = hi1.maximum(hi2).sub(lo1.minimum(lo2));
-        NDArray c2 = cwh.square().sum(new int[] {1}).add(Scalars.of(wh1, EPS));
+        NDArray c2 = Scalars.add(cwh.square().sum(new int[] {1}), EPS);
         // ((b2_x1 + b2_x2 − b1_x1 − b1_x2)² + (…y…)²)/4 is the squared centre distance.
         NDArray rho2 = xy2.sub(xy1).square().sum(new int[] {1});
-        NDArray v = w2.div(h2).atan().sub(w1.div(h1).atan()).square().mul(Scalars.of(wh1, 4 / (Math.PI * Math.PI)));
-        NDArray alpha = v.div(v.sub(iou).add(Scalars.of(wh1, 1 + EPS))).stopGradient();
+        NDArray v = Scalars.mul(w2.div(h2).atan().sub(w1.div(h1).atan()).square(), 4 / (Math.PI * Math.PI));
+        NDArray alpha = v.div(Scalars.add(v.sub(iou), 1 + EPS)).stopGradient();
         return iou.sub(rho2.div(c2).add(v.mul(alpha)));
     }
 

@@ -91,7 +91,7 @@ public final class Gradients {
     public static NDList axpy(NDList a, double k, NDList b, NDManager into) {
         NDList out = new NDList(a.size());
         for (int i = 0; i < a.size(); i++) {
-            NDArray r = a.get(i).add(b.get(i).mul(Scalars.of(b.get(i), k)));
+            NDArray r = a.get(i).add(Scalars.mul(b.get(i), k));
             r.attach(into);
             out.add(r);
         }
@@ -102,7 +102,7 @@ public final class Gradients {
     public static NDList combine(double ka, NDList a, double kb, NDList b, NDManager into) {
         NDList out = new NDList(a.size());
         for (int i = 0; i < a.size(); i++) {
-            NDArray r = a.get(i).mul(Scalars.of(a.get(i), ka)).add(b.get(i).mul(Scalars.of(b.get(i), kb)));
+            NDArray r = Scalars.mul(a.get(i), ka).add(Scalars.mul(b.get(i), kb));
             r.attach(into);
             out.add(r);
         }

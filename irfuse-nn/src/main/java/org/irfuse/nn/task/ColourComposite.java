@@ -16,11 +16,11 @@ public final class ColourComposite {
 
     public static NDArray of(NDArray fusedLuminance, NDArray cb, NDArray cr) {
         NDArray fusedY = fusedLuminance.clip(0, 1);
-        NDArray dcb = cb.sub(Scalars.of(cb, 0.5));
-        NDArray dcr = cr.sub(Scalars.of(cr, 0.5));
-        NDArray r = fusedY.add(dcr.mul(Scalars.of(cr, 1.403)));
-        NDArray g = fusedY.sub(dcr.mul(Scalars.of(cr, 0.714))).sub(dcb.mul(Scalars.of(cb, 0.344)));
-        NDArray b = fusedY.add(dcb.mul(Scalars.of(cb, 1.773)));
+        NDArray dcb = Scalars.sub(cb, 0.5);
+        NDArray dcr = Scalars.sub(cr, 0.5);
+        NDArray r = fusedY.add(Scalars.mul(dcr, 1.403));
+        NDArray g = fusedY.sub(Scalars.mul(dcr, 0.714)).sub(Scalars.mul(dcb, 0.344));
+        NDArray b = fusedY.add(Scalars.mul(dcb, 1.773));
         return NDArrays.concat(new ai.djl.ndarray.NDList(r, g, b), 1).clip(0, 1);
     }
 }

@@ -51,11 +51,18 @@ final class TinySystem {
 
     /** The gradient of {@code loss} w.r.t. {@code params} as one flat double vector (buffers zeroed around). */
     static double[] gradient(Supplier<NDArray> loss, List<Parameter> params, List<Parameter> all) {
+        return gradient(loss, params, all, () -> { });
+    }
+
+    /** As {@link #gradient(Supplier, List, List)}, running {@code between} after the forward pass, before backward. */
+    static double[] gradient(Supplier<NDArray> loss, List<Parameter> params, List<Parameter> all, Runnable between) {
         for (Parameter p : all) {
             zero(p);
         }
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.backward(loss.get());
+            NDArray l = loss.get();
+            between.run();
+            gc.backward(l);
         }
         List<double[]> parts = new ArrayList<>();
         int n = 0;
