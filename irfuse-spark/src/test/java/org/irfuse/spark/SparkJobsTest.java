@@ -248,7 +248,7 @@ class SparkJobsTest {
         }
         String[] common = {"--ir-dir", good.resolve("ir").toString(), "--vis-dir", good.resolve("vi").toString(),
             "--labels", labels.toString(), "--detector-weights", weights.get().toString(), "--fused-dir",
-            "Ours=" + cliOut, "--fusion-model", "default"};
+            "Ours=" + cliOut};
         Path cliCsv = dir.resolve("cli-ds.csv");
         Path sparkCsv = dir.resolve("spark-ds.csv");
         List<String> cli = new java.util.ArrayList<>(List.of("eval", "downstream"));
@@ -260,10 +260,8 @@ class SparkJobsTest {
         job.addAll(List.of("--out", sparkCsv.toString(), "--master", "local[2]"));
         assertEquals(0, SparkMain.execute(job.toArray(String[]::new)));
         String csv = Files.readString(cliCsv);
-        // 6 sources (infrared, visible, mean, max, Ours, and irfuse fused on the fly) × 2 interpolations × (2 mAP
-        // rows + 2 per labelled class).
+        // 5 sources (infrared, visible, mean, max, Ours) × 2 interpolations × (2 mAP rows + 2 per labelled class).
         assertTrue(csv.lines().filter(l -> l.startsWith("Ours,detection,all,mAP50,voc,")).count() == 1, csv);
-        assertTrue(csv.lines().filter(l -> l.startsWith("irfuse,detection,all,mAP50,voc,")).count() == 1, csv);
         assertEquals(csv, Files.readString(sparkCsv), "the same CSV, byte for byte");
         assertEquals(Files.readString(dir.resolve("cli-ds.json")), Files.readString(dir.resolve("spark-ds.json")),
                 "the same JSON summary");
@@ -281,12 +279,39 @@ class SparkJobsTest {
                 .coalesce(1).write().parquet(dsTable.toString());
         Path tableCsv = dir.resolve("table-ds.csv");
         assertEquals(0, SparkMain.execute("downstream", "--table", dsTable.toString(), "--detector-weights",
-                weights.get().toString(), "--fused-column", "Ours=ours", "--fusion-model", "default", "--out",
-                tableCsv.toString(), "--master", "local[2]"));
+                weights.get().toString(), "--fused-column", "Ours=ours", "--out", tableCsv.toString(), "--master",
+                "local[2]"));
         String reference = dsTable + "#label";
         assertEquals(csv.replace(labels.toString(), reference), Files.readString(tableCsv));
         assertEquals(Files.readString(dir.resolve("cli-ds.json")).replace(labels.toString(), reference),
                 Files.readString(dir.resolve("table-ds.json")));
+
+        // --fusion-model default on one pair (a fusion costs more than the judges): the files of irfuse eval
+        // downstream --fusion-model default; and the column fused on the fly scores exactly as the PNG irfuse fuse
+        // wrote with the same model (Ours), since it is rounded to 8 bits as the PNG is.
+        Path single = dir.resolve("single");
+        for (String sub : List.of("ir", "vi")) {
+            Files.createDirectories(single.resolve(sub));
+            Files.copy(good.resolve(sub + "/00001D.png"), single.resolve(sub + "/00001D.png"));
+        }
+        String[] fusing = {"--ir-dir", single.resolve("ir").toString(), "--vis-dir", single.resolve("vi").toString(),
+            "--labels", labels.toString(), "--detector-weights", weights.get().toString(), "--fused-dir",
+            "Ours=" + cliOut, "--fusion-model", "default"};
+        List<String> cliFusing = new java.util.ArrayList<>(List.of("eval", "downstream"));
+        cliFusing.addAll(List.of(fusing));
+        cliFusing.addAll(List.of("--out", dir.resolve("cli-fm.csv").toString(), "--threads", "1"));
+        assertEquals(0, Main.execute(cliFusing.toArray(String[]::new)));
+        List<String> jobFusing = new java.util.ArrayList<>(List.of("downstream"));
+        jobFusing.addAll(List.of(fusing));
+        jobFusing.addAll(List.of("--out", dir.resolve("spark-fm.csv").toString(), "--master", "local[2]"));
+        assertEquals(0, SparkMain.execute(jobFusing.toArray(String[]::new)));
+        String fm = Files.readString(dir.resolve("cli-fm.csv"));
+        assertEquals(fm, Files.readString(dir.resolve("spark-fm.csv")), "the same CSV as the CLI's, byte for byte");
+        assertEquals(Files.readString(dir.resolve("cli-fm.json")), Files.readString(dir.resolve("spark-fm.json")));
+        List<String> onTheFly = fm.lines().filter(l -> l.startsWith("irfuse,")).map(l -> l.substring(7)).toList();
+        // 2 interpolations × (2 mAP rows + AP50 and AP50:95 of each of the 3 classes labelled in 00001D).
+        assertEquals(16, onTheFly.size(), fm);
+        assertEquals(fm.lines().filter(l -> l.startsWith("Ours,")).map(l -> l.substring(5)).toList(), onTheFly);
 
         // A pair that cannot be read (the corrupt infrared file of setUp): a failed row naming it, exit 1, and no
         // scores over part of the set. One pair, failing before any detection, so it costs no inference.
