@@ -129,6 +129,10 @@ final class PairInputs {
         } else {
             throw new IOException(table + ": expected a .csv or .parquet table (" + expected + ")");
         }
+        if (format.equals("Parquet") && !files.isDirectory(uri) && !files.hasParquetMagic(uri)) {
+            // Checked here, in two small reads: Spark would run a failing job and log its stack traces first.
+            throw new IOException(table + ": not a Parquet file (no PAR1 magic at its start and end)");
+        }
         List<String> cols;
         List<Row> rows;
         try {
@@ -146,7 +150,11 @@ final class PairInputs {
             throw e;
         } catch (Exception e) {
             // Spark's own message names its internals; one line naming the table says what is wrong.
-            String m = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String m = String.valueOf(root.getMessage()).lines().findFirst().orElse(root.getClass().getSimpleName());
             throw new IOException(table + ": cannot read it as " + format + " (" + m + ")", e);
         }
         Path base = new Path(uri).getParent();

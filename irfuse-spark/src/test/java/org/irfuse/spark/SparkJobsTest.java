@@ -225,8 +225,16 @@ class SparkJobsTest {
         Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
         java.io.IOException unreadable = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> PairInputs.table(spark, files, garbage.toString(), List.of()));
-        assertTrue(unreadable.getMessage().startsWith(garbage + ": cannot read it as Parquet"),
-                unreadable.getMessage());
+        assertEquals(garbage + ": not a Parquet file (no PAR1 magic at its start and end)", unreadable.getMessage());
+        // In a folder (as Spark writes Parquet) the file is found by Spark's read: the cause's one line, the table
+        // named.
+        Path garbageDir = dir.resolve("garbage-dir.parquet");
+        Files.createDirectories(garbageDir);
+        Files.copy(garbage, garbageDir.resolve("part-0.parquet"));
+        java.io.IOException inFolder = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> PairInputs.table(spark, files, garbageDir.toString(), List.of()));
+        assertTrue(inFolder.getMessage().startsWith(garbageDir + ": cannot read it as Parquet (")
+                && inFolder.getMessage().contains("part-0.parquet is not a Parquet file"), inFolder.getMessage());
         Path empty = good.resolve("empty-cell.csv");
         Files.writeString(empty, "infrared,visible,fused\nir/00001D.png,vi/00001D.png,\n");
         java.io.IOException emptyCell = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
@@ -277,6 +285,11 @@ class SparkJobsTest {
         spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
                 .add("infrared", "string").add("visible", "string").add("label", "string").add("ours", "string"))
                 .coalesce(1).write().parquet(dsTable.toString());
+        try (Stream<Path> parts = Files.list(dsTable)) {
+            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+            assertTrue(new HadoopFiles(spark.sparkContext().hadoopConfiguration()).hasParquetMagic(part.toString()),
+                    part + ": a Parquet file Spark wrote has the magic");
+        }
         Path tableCsv = dir.resolve("table-ds.csv");
         assertEquals(0, SparkMain.execute("downstream", "--table", dsTable.toString(), "--detector-weights",
                 weights.get().toString(), "--fused-column", "Ours=ours", "--out", tableCsv.toString(), "--master",
