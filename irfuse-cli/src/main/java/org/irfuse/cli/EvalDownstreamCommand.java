@@ -162,7 +162,7 @@ public final class EvalDownstreamCommand implements Callable<Integer> {
             }
             if (fusionModel != null) {
                 FusionModel fm = FusionModel.resolve(fusionModel, compute);
-                sources.add(ImageSource.fusion("irfuse", new Fuser(fm.network(), compute)));
+                sources.add(ImageSource.fusion(ImageSource.ON_THE_FLY, new Fuser(fm.network(), compute)));
             }
             DownstreamReport.Collector drawings = report == null ? null
                     : new DownstreamReport.Collector(samples.stream().limit(Math.max(0, reportPairs))

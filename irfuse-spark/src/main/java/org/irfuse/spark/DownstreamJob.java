@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.irfuse.core.detection.Box;
@@ -15,6 +16,9 @@ import org.irfuse.core.segmentation.LabelMap;
 import org.irfuse.core.segmentation.SegmentationLabels;
 import org.irfuse.nn.downstream.DownstreamEvaluation;
 import org.irfuse.nn.downstream.ImageSource;
+import org.irfuse.nn.fusion.Fuser;
+import org.irfuse.nn.model.FusionModel;
+import org.irfuse.nn.runtime.Precision;
 
 /**
  * {@code irfuse spark downstream}: the downstream score of {@code irfuse eval downstream}, judged where the images
@@ -39,6 +43,9 @@ public final class DownstreamJob {
     public record Result(List<PairResult> pairs, List<DownstreamEvaluation.SourceScore> scores) {
     }
 
+    /** The column name of the fusion model run on the fly, as {@code irfuse eval downstream --fusion-model}. */
+    static final String ON_THE_FLY = ImageSource.ON_THE_FLY;
+
     /** The built-in columns of {@code irfuse eval downstream}, before the fused methods. */
     static List<ImageSource> builtInSources() {
         return List.of(ImageSource.infrared(), ImageSource.visible(), ImageSource.mean(), ImageSource.max());
@@ -49,20 +56,25 @@ public final class DownstreamJob {
 
     /**
      * @param methods the fused methods' names, in the order each sample lists its fused files
+     * @param fusion the model to fuse with on the executors ({@code --fusion-model}), judged as the last column
+     *     {@link #ON_THE_FLY}, or null
      */
     static Result run(SparkSession spark, HadoopFiles files, List<Sample> samples, List<String> methods,
-            JudgeWorkers.Key key, int threads, int partitions) {
+            FusionWorkers.Key fusion, JudgeWorkers.Key key, int threads, int partitions) {
         List<String> sourceNames = new ArrayList<>();
         builtInSources().forEach(s -> sourceNames.add(s.name()));
         sourceNames.addAll(methods);
-        for (String m : methods) {
+        if (fusion != null) {
+            sourceNames.add(ON_THE_FLY);
+        }
+        for (String m : sourceNames) {
             if (sourceNames.indexOf(m) != sourceNames.lastIndexOf(m)) {
                 throw new IllegalArgumentException("two sources are named '" + m + "'");
             }
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Outcome> outcomes = sc.parallelize(samples, Math.max(1, Math.min(partitions, samples.size())))
-                .mapPartitions(it -> FuseJob.stream(it, s -> judge(s, files, key, threads, methods)))
+                .mapPartitions(it -> FuseJob.stream(it, s -> judge(s, files, key, threads, methods, fusion)))
                 .collect();
         List<PairResult> pairs = outcomes.stream().map(Outcome::result).toList();
         if (outcomes.stream().anyMatch(o -> o.judged() == null)) {
@@ -73,7 +85,18 @@ public final class DownstreamJob {
                 key.segmenterWeights() != null, judged));
     }
 
-    static Outcome judge(Sample s, HadoopFiles files, JudgeWorkers.Key key, int threads, List<String> methods) {
+    /**
+     * The fusion model of {@code irfuse eval downstream --fusion-model}: float32 with the default tiling whatever
+     * the judges' precision, as the CLI's {@code new Fuser(network, compute)}, so the judges see the same image.
+     */
+    static FusionWorkers.Key fusionKey(String model, String device) {
+        // "default" is the shipped model, the one spark fuse loads without --model: one key, one copy per JVM.
+        return new FusionWorkers.Key(FusionModel.isDefault(java.nio.file.Path.of(model)) ? null : model, device, Precision.FP32.id(), Fuser.DEFAULT_TILE_ABOVE,
+                Fuser.DEFAULT_TILE);
+    }
+
+    static Outcome judge(Sample s, HadoopFiles files, JudgeWorkers.Key key, int threads, List<String> methods,
+            FusionWorkers.Key fusion) {
         long t0 = System.nanoTime();
         PairTask task = new PairTask(s.name(), s.infrared(), s.visible(), s.boxes());
         try {
@@ -95,14 +118,23 @@ public final class DownstreamJob {
                 sources.add(ImageSource.of(methods.get(i), (id, a, b) -> fused(files, file, b)));
             }
             JudgeWorkers workers = JudgeWorkers.get(key, threads);
+            FusionWorkers fusers = fusion == null ? null : FusionWorkers.get(fusion, threads);
             DownstreamEvaluation judges = workers.borrow();
+            Fuser fuser = fusers == null ? null : fusers.borrow();
             try {
+                if (fuser != null) {
+                    // The CLI's on-the-fly column: fused here, rounded to 8 bits as a written PNG would be.
+                    sources.add(ImageSource.fusion(ON_THE_FLY, fuser));
+                }
                 DownstreamEvaluation.Judged j = judges.judge(s.name(), ir, vis, truth, s.boxes(), segTruth,
                         s.segmentation(), sources, null);
                 return new Outcome(new PairResult(s.name(), s.infrared(), s.visible(), null, PairResult.OK, null,
                         PairResult.since(t0), workers.precision().id()), j);
             } finally {
                 workers.release(judges);
+                if (fuser != null) {
+                    fusers.release(fuser);
+                }
             }
         } catch (IOException | RuntimeException e) {
             return new Outcome(PairResult.failed(task, null, e, t0), null);
@@ -119,30 +151,47 @@ public final class DownstreamJob {
         return img;
     }
 
-    /** The driver's listing: every pair needs its label file and each method's fused image (checked here). */
-    static List<Sample> samples(HadoopFiles files, String irDir, String visDir, String labels, String segLabels,
-            Map<String, String> methods) throws IOException {
-        PairInputs.Listing listing = PairInputs.folders(files, irDir, visDir);
+    /**
+     * The driver's listing, from folders or a table ({@link PairInputs}). Box labels come from {@code --labels DIR}
+     * ({@code NAME.txt}, checked here, as the CLI refuses a missing one) or, without it, from the table's
+     * {@code label} column; each method's fused image from its {@code --fused-dir} folder (checked here) or its
+     * {@code --fused-column}. A file a table names is not looked up here (one request per file on a cluster file
+     * system): a missing one fails its pair in the task.
+     */
+    static List<Sample> samples(SparkSession spark, HadoopFiles files, PairInputs.Source source, String labels,
+            String segLabels, Map<String, String> dirs, Map<String, String> columns) throws IOException {
+        if (!source.isTable() && !columns.isEmpty()) {
+            throw new IllegalArgumentException("--fused-column needs --table (with folders use --fused-dir)");
+        }
+        List<String> need = new ArrayList<>(new TreeSet<>(columns.values()));
+        if (labels == null) {
+            if (!source.isTable()) {
+                throw new IllegalArgumentException("--labels DIR is needed with --ir-dir/--vis-dir (a --table may "
+                        + "give a 'label' column instead)");
+            }
+            need.add(PairInputs.LABEL);
+        }
+        PairInputs.Listing listing = source.list(spark, files, need);
         if (!listing.unmatched().isEmpty()) {
             throw new IOException(listing.unmatched().size() + " images without a counterpart, e.g. "
                     + listing.unmatched().get(0).replace(" (skipped)", ""));
         }
-        String labelDir = files.qualify(labels);
-        if (!files.isDirectory(labelDir)) {
+        String labelDir = labels == null ? null : files.qualify(labels);
+        if (labelDir != null && !files.isDirectory(labelDir)) {
             throw new IOException(labels + ": label folder not found");
         }
         Map<String, String> segIndex = segLabels == null ? Map.of() : files.index(files.qualify(segLabels));
-        List<Map<String, String>> fused = new ArrayList<>();
-        for (String dir : methods.values()) {
-            fused.add(files.index(files.qualify(dir)));
-        }
-        List<String> methodNames = List.copyOf(methods.keySet());
+        Map<String, Map<String, String>> fused = PairInputs.methods(files, listing, dirs, columns);
+        List<String> methodNames = List.copyOf(fused.keySet());
         List<Sample> out = new ArrayList<>();
         for (PairTask p : listing.pairs()) {
-            String box = labelDir + "/" + p.name() + ".txt";
-            if (!files.exists(box)) {
-                throw new IOException(box + ": no box labels for pair '" + p.name() + "' (an image without objects "
-                        + "needs an empty file)");
+            String box = p.label();
+            if (labelDir != null) {
+                box = labelDir + "/" + p.name() + ".txt";
+                if (!files.exists(box)) {
+                    throw new IOException(box + ": no box labels for pair '" + p.name() + "' (an image without "
+                            + "objects needs an empty file)");
+                }
             }
             String seg = null;
             if (segLabels != null) {
@@ -152,18 +201,18 @@ public final class DownstreamJob {
                 }
             }
             List<String> f = new ArrayList<>();
-            for (int i = 0; i < fused.size(); i++) {
-                String file = fused.get(i).get(p.name());
+            for (String m : methodNames) {
+                String file = fused.get(m).get(p.name());
                 if (file == null) {
-                    throw new IOException(methods.get(methodNames.get(i)) + ": no fused image for pair '" + p.name()
-                            + "' (method " + methodNames.get(i) + ")");
+                    throw new IOException(dirs.get(m) + ": no fused image for pair '" + p.name() + "' (method " + m
+                            + ")");
                 }
                 f.add(file);
             }
             out.add(new Sample(p.name(), p.infrared(), p.visible(), box, seg, f));
         }
         if (out.isEmpty()) {
-            throw new IOException(irDir + " and " + visDir + ": no pairs");
+            throw new IOException(source.describe() + ": no pairs");
         }
         return out;
     }

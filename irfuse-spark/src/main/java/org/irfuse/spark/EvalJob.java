@@ -39,30 +39,59 @@ public final class EvalJob {
     }
 
     /**
-     * @param methods method name → folder of its fused images (URIs or paths), in the order the CSV lists them
-     * @param metrics metric labels, or null for all the profile defines
+     * The scenes to score, by name (irfuse eval's order). From folders: every name in any folder (the infrared,
+     * visible and each method's), so an image without a counterpart is a failed row, as before. From a table: its
+     * rows; each method's image from its {@code --fused-dir} folder by the row's name, or from its
+     * {@code --fused-column}.
+     *
+     * @param dirs method name → folder of its fused images (URIs or paths), in the order the CSV lists them
+     * @param columns method name → table column of its fused images, listed after the folders' methods
      */
-    public static Result run(SparkSession spark, HadoopFiles files, String irDir, String visDir,
-            Map<String, String> methods, String profile, List<String> metrics, int partitions) throws IOException {
-        Profile prof = Profile.parse(profile);
-        List<Metric> chosen = metrics == null ? prof.metrics() : metrics.stream().map(Metric::parse).toList();
-        new Evaluator(prof, chosen); // refuses a metric the profile does not define, before any task runs
-        Map<String, String> ir = files.index(files.qualify(irDir));
-        Map<String, String> vis = files.index(files.qualify(visDir));
-        Map<String, Map<String, String>> fused = new LinkedHashMap<>();
-        for (Map.Entry<String, String> m : methods.entrySet()) {
-            fused.put(m.getKey(), files.index(files.qualify(m.getValue())));
+    static List<Scene> scenes(SparkSession spark, HadoopFiles files, PairInputs.Source source,
+            Map<String, String> dirs, Map<String, String> columns) throws IOException {
+        Map<String, String> ir = new LinkedHashMap<>();
+        Map<String, String> vis = new LinkedHashMap<>();
+        Map<String, Map<String, String>> fused;
+        TreeSet<String> names;
+        if (source.isTable()) {
+            PairInputs.Listing listing = source.list(spark, files, List.copyOf(new TreeSet<>(columns.values())));
+            listing.pairs().forEach(p -> {
+                ir.put(p.name(), p.infrared());
+                vis.put(p.name(), p.visible());
+            });
+            fused = PairInputs.methods(files, listing, dirs, columns);
+            names = new TreeSet<>(ir.keySet());
+        } else {
+            if (!columns.isEmpty()) {
+                throw new IllegalArgumentException("--fused-column needs --table (with folders use --fused-dir)");
+            }
+            ir.putAll(files.index(files.qualify(source.irDir())));
+            vis.putAll(files.index(files.qualify(source.visDir())));
+            fused = PairInputs.methods(files, new PairInputs.Listing(List.of(), List.of()), dirs, Map.of());
+            names = new TreeSet<>(ir.keySet());
+            names.addAll(vis.keySet());
+            fused.values().forEach(f -> names.addAll(f.keySet()));
         }
-        TreeSet<String> names = new TreeSet<>(ir.keySet());
-        names.addAll(vis.keySet());
-        fused.values().forEach(f -> names.addAll(f.keySet()));
         List<Scene> scenes = new ArrayList<>();
         for (String n : names) {
             List<String> f = new ArrayList<>();
             fused.values().forEach(m -> f.add(m.get(n)));
             scenes.add(new Scene(n, ir.get(n), vis.get(n), f));
         }
-        List<String> methodNames = List.copyOf(methods.keySet());
+        return scenes;
+    }
+
+    /**
+     * Scores {@code scenes} (from {@link #scenes}) in {@code partitions} tasks.
+     *
+     * @param methodNames the methods in the order each scene lists its fused files
+     * @param metrics metric labels, or null for all the profile defines
+     */
+    static Result run(SparkSession spark, HadoopFiles files, List<Scene> scenes, List<String> methodNames,
+            String profile, List<String> metrics, int partitions) {
+        Profile prof = Profile.parse(profile);
+        List<Metric> chosen = metrics == null ? prof.metrics() : metrics.stream().map(Metric::parse).toList();
+        new Evaluator(prof, chosen); // refuses a metric the profile does not define, before any task runs
         List<String> metricLabels = chosen.stream().map(Metric::label).toList();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Outcome> outcomes = sc.parallelize(scenes, Math.max(1, Math.min(partitions, scenes.size())))

@@ -23,7 +23,8 @@ import org.irfuse.nn.runtime.Precision;
  */
 final class FusionWorkers {
     /** What identifies a loaded model and how it fuses. */
-    record Key(String model, String device, String precision, long tileAbove, int tile) {
+    record Key(String model, String device, String precision, long tileAbove, int tile)
+            implements java.io.Serializable {
     }
 
     private static final Map<Key, FusionWorkers> LOADED = new HashMap<>();

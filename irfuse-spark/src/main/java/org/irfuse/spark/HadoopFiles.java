@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -120,6 +121,27 @@ public final class HadoopFiles implements Serializable {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Whether a file starts and ends with Parquet's magic bytes {@code PAR1} (the format's header and footer
+     * markers, Apache Parquet file format specification), so a wrong file is refused without running a job.
+     */
+    public boolean hasParquetMagic(String uri) throws IOException {
+        Path p = new Path(uri);
+        FileSystem fs = fs(p);
+        long length = fs.getFileStatus(p).getLen();
+        if (length < 12) { // header magic, 4-byte footer length, footer magic
+            return false;
+        }
+        byte[] head = new byte[4];
+        byte[] tail = new byte[4];
+        try (FSDataInputStream in = fs.open(p)) {
+            in.readFully(0, head);
+            in.readFully(length - 4, tail);
+        }
+        byte[] magic = "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return java.util.Arrays.equals(head, magic) && java.util.Arrays.equals(tail, magic);
     }
 
     /** A text file (UTF-8), e.g. a label file. */

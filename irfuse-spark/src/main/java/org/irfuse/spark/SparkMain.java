@@ -128,6 +128,52 @@ public final class SparkMain implements Runnable {
     }
 
     /**
+     * The pairs of every job, read one way ({@link PairInputs}): two folders paired by name, or a table.
+     * Used as an exclusive {@code @ArgGroup(multiplicity = "1")}.
+     */
+    static final class Pairs {
+        @ArgGroup(exclusive = false)
+        Folders folders;
+
+        @Option(names = "--table", paramLabel = "FILE", description = ".csv (with header) or .parquet (any "
+                + "Hadoop URI) with columns infrared, visible and optional name, label, plus the job's path columns "
+                + "(docs/spark.md); relative paths are relative to the table")
+        String table;
+
+        static final class Folders {
+            @Option(names = "--ir-dir", required = true, paramLabel = "DIR") String irDir;
+            @Option(names = "--vis-dir", required = true, paramLabel = "DIR") String visDir;
+        }
+
+        PairInputs.Source source() {
+            return table != null ? new PairInputs.Source(null, null, table)
+                    : new PairInputs.Source(folders.irDir, folders.visDir, null);
+        }
+    }
+
+    /** The fused methods of eval and downstream: folders paired by name, and (with a table) columns. */
+    static final class FusedMethods {
+        @Option(names = "--fused-dir", paramLabel = "NAME=DIR",
+                description = "a method's fused images, by pair name (repeatable; also with --table)")
+        List<String> dirs = new ArrayList<>();
+
+        @Option(names = "--fused-column", paramLabel = "NAME=COLUMN",
+                description = "with --table: a method's fused image per row, in COLUMN (repeatable; COLUMN alone "
+                        + "names the method after it); listed after the --fused-dir methods")
+        List<String> columns = new ArrayList<>();
+
+        Map<String, String> dirs() {
+            return methods(dirs, "--fused-dir", "DIR");
+        }
+
+        Map<String, String> columns() {
+            // A name given by both options is refused where they meet (PairInputs#methods).
+            return methods(columns.stream().map(x -> x.contains("=") ? x : x + "=" + x).toList(), "--fused-column",
+                    "COLUMN");
+        }
+    }
+
+    /**
      * libtorch threads per task: in {@code local[N]} the machine's cores shared by the N task slots of the one JVM
      * (libtorch's pool is process-wide); on a cluster {@code spark.task.cpus} (executor cores / task slots).
      */
@@ -151,20 +197,7 @@ public final class SparkMain implements Runnable {
                 "  irfuse spark fuse --table pairs.csv --out-dir hdfs:///fused"})
     static final class Fuse extends Common implements Callable<Integer> {
         @ArgGroup(exclusive = true, multiplicity = "1")
-        Input input;
-
-        static final class Input {
-            @ArgGroup(exclusive = false)
-            Folders folders;
-            @Option(names = "--table", paramLabel = "FILE", description = ".csv (with header) or .parquet with "
-                    + "columns infrared, visible and optional label, name; relative paths are relative to the table")
-            String table;
-        }
-
-        static final class Folders {
-            @Option(names = "--ir-dir", required = true, paramLabel = "DIR") String irDir;
-            @Option(names = "--vis-dir", required = true, paramLabel = "DIR") String visDir;
-        }
+        Pairs input;
 
         @Option(names = "--out-dir", required = true, paramLabel = "DIR", description = "fused images (path or URI)")
         String outDir;
@@ -223,8 +256,7 @@ public final class SparkMain implements Runnable {
             SparkSession spark = session("fuse");
             try {
                 HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
-                PairInputs.Listing listing = input.table != null ? PairInputs.table(spark, files, input.table)
-                        : PairInputs.folders(files, input.folders.irDir, input.folders.visDir);
+                PairInputs.Listing listing = input.source().list(spark, files, List.of());
                 listing.unmatched().forEach(u -> err.println("irfuse spark: " + u));
                 if (listing.pairs().isEmpty()) {
                     throw new IOException("no pairs: no file name appears in both folders");
@@ -260,14 +292,14 @@ public final class SparkMain implements Runnable {
     @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Fusion metrics on Spark, as irfuse eval: the same per-image CSV rows, plus a per-scene "
                     + "result table.",
-                "  irfuse spark eval --ir-dir IR --vis-dir VIS --fused-dir Ours=OUT --profile cddfuse --out r.csv"})
+                "  irfuse spark eval --ir-dir IR --vis-dir VIS --fused-dir Ours=OUT --profile cddfuse --out r.csv",
+                "  irfuse spark eval --table pairs.parquet --fused-column Ours=fused --out r.csv"})
     static final class Eval extends Common implements Callable<Integer> {
-        @Option(names = "--ir-dir", required = true, paramLabel = "DIR") String irDir;
-        @Option(names = "--vis-dir", required = true, paramLabel = "DIR") String visDir;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Pairs input;
 
-        @Option(names = "--fused-dir", required = true, paramLabel = "NAME=DIR",
-                description = "a method's fused images (repeat for several methods)")
-        List<String> fusedDirs = new ArrayList<>();
+        @CommandLine.Mixin
+        FusedMethods fused;
 
         @Option(names = "--profile", defaultValue = "cddfuse",
                 description = "cddfuse (default), tang2022, tang2023, vifb (as irfuse eval)")
@@ -284,7 +316,12 @@ public final class SparkMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Map<String, String> methods = methods(fusedDirs);
+            Map<String, String> dirs = fused.dirs();
+            Map<String, String> columns = fused.columns();
+            if (dirs.isEmpty() && columns.isEmpty()) {
+                throw new IllegalArgumentException("no method to score: give --fused-dir NAME=DIR (or, with "
+                        + "--table, --fused-column NAME=COLUMN)");
+            }
             if (!out.toLowerCase(Locale.ROOT).endsWith(".csv")) {
                 throw new IllegalArgumentException("--out must end in .csv, got " + out);
             }
@@ -297,8 +334,10 @@ public final class SparkMain implements Runnable {
                     throw new IOException(csv + ": exists; pass --overwrite to replace it");
                 }
                 long t0 = System.nanoTime();
-                EvalJob.Result r = EvalJob.run(spark, files, irDir, visDir, methods, profile, metrics,
-                        partitions(spark));
+                List<EvalJob.Scene> scenes = EvalJob.scenes(spark, files, input.source(), dirs, columns);
+                List<String> methods = new ArrayList<>(dirs.keySet());
+                methods.addAll(columns.keySet());
+                EvalJob.Result r = EvalJob.run(spark, files, scenes, methods, profile, metrics, partitions(spark));
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 String dir = stem.substring(0, stem.lastIndexOf('/'));
                 String base = stem.substring(stem.lastIndexOf('/') + 1);
@@ -323,13 +362,16 @@ public final class SparkMain implements Runnable {
             description = {"Downstream score on Spark, as irfuse eval downstream: the frozen YOLOv5n (and MFNet) judge "
                     + "infrared, visible, mean/max baselines and each fused method on the executors; AP on the driver.",
                 "  irfuse spark downstream --ir-dir msrs/ir --vis-dir msrs/vi --labels msrs/det_labels/fusion \\",
-                "      --detector-weights yolov5n_coco.npz --fused-dir Ours=OUT --out downstream.csv"})
+                "      --detector-weights yolov5n_coco.npz --fused-dir Ours=OUT --out downstream.csv",
+                "  irfuse spark downstream --table pairs.parquet --detector-weights yolov5n_coco.npz \\",
+                "      --fusion-model default --out downstream.csv"})
     static final class Downstream extends Common implements Callable<Integer> {
-        @Option(names = "--ir-dir", required = true, paramLabel = "DIR") String irDir;
-        @Option(names = "--vis-dir", required = true, paramLabel = "DIR") String visDir;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Pairs input;
 
-        @Option(names = "--labels", required = true, paramLabel = "DIR",
-                description = "YOLO box labels <id>.txt (cls cx cy w h, normalised), one per pair")
+        @Option(names = "--labels", paramLabel = "DIR",
+                description = "YOLO box labels <id>.txt (cls cx cy w h, normalised), one per pair; needed with "
+                        + "folders, else a --table's label column")
         String labels;
 
         @Option(names = "--classes", defaultValue = "msrs", paramLabel = "SET",
@@ -352,8 +394,13 @@ public final class SparkMain implements Runnable {
                 description = "9-class label PNGs <id>.png (default: pseudo-labels MFNet(visible, infrared))")
         String segLabels;
 
-        @Option(names = "--fused-dir", paramLabel = "NAME=DIR", description = "a method's fused images (repeatable)")
-        List<String> fusedDirs = new ArrayList<>();
+        @CommandLine.Mixin
+        FusedMethods fused;
+
+        @Option(names = "--fusion-model", paramLabel = "default|DIR",
+                description = "also fuse on the executors with this model (the shipped one: default; a folder "
+                        + "present on every executor), judged as column 'irfuse' (as irfuse eval downstream)")
+        String fusionModel;
 
         @Option(names = "--pad", defaultValue = "bottom-right", paramLabel = "WHERE",
                 description = "padding to a multiple of 32 (gray 114): bottom-right (default) or center")
@@ -380,7 +427,8 @@ public final class SparkMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Map<String, String> methods = methods(fusedDirs);
+            Map<String, String> dirs = fused.dirs();
+            Map<String, String> columns = fused.columns();
             if (!out.toLowerCase(Locale.ROOT).endsWith(".csv")) {
                 throw new IllegalArgumentException("--out must end in .csv, got " + out);
             }
@@ -403,21 +451,27 @@ public final class SparkMain implements Runnable {
                         throw new IOException(f + ": exists; pass --overwrite to replace it");
                     }
                 }
-                List<DownstreamJob.Sample> samples = DownstreamJob.samples(files, irDir, visDir, labels, segLabels,
-                        methods);
+                PairInputs.Source source = input.source();
+                List<DownstreamJob.Sample> samples = DownstreamJob.samples(spark, files, source, labels, segLabels,
+                        dirs, columns);
+                List<String> methods = new ArrayList<>(dirs.keySet());
+                methods.addAll(columns.keySet());
                 int threads = threadsPerTask != null ? threadsPerTask : threadsPerTask(spark);
                 JudgeWorkers.Key key = new JudgeWorkers.Key(detectorWeights, segmenterWeights, device, precision,
                         classNames, classMap, scoreThreshold, nmsIou, maxPerClass, pad);
                 long t0 = System.nanoTime();
-                DownstreamJob.Result r = DownstreamJob.run(spark, files, samples, List.copyOf(methods.keySet()), key,
-                        threads, partitions(spark));
+                FusionWorkers.Key fusion = fusionModel == null ? null
+                        : DownstreamJob.fusionKey(fusionModel, device);
+                DownstreamJob.Result r = DownstreamJob.run(spark, files, samples, methods, fusion, key, threads,
+                        partitions(spark));
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 String dir = stem.substring(0, stem.lastIndexOf('/'));
                 String base = stem.substring(stem.lastIndexOf('/') + 1);
                 ResultTables.writePairs(spark, files, dir, base + "-pairs", r.pairs());
                 if (r.scores() != null) {
                     // The CLI's files: the same references and settings, as the user wrote the paths.
-                    DownstreamResults.References refs = new DownstreamResults.References(asGiven(labels),
+                    DownstreamResults.References refs = new DownstreamResults.References(labels != null
+                            ? asGiven(labels) : asGiven(source.table()) + "#" + PairInputs.LABEL,
                             segLabels == null ? "" : asGiven(segLabels));
                     Map<String, Object> set = DownstreamResults.settings(asGiven(detectorWeights),
                             segmenterWeights == null ? null : asGiven(segmenterWeights), mapping, settings);
@@ -443,16 +497,16 @@ public final class SparkMain implements Runnable {
         return p.contains(":") ? p : java.nio.file.Path.of(p).toString();
     }
 
-    /** {@code NAME=DIR} options in order, refusing a malformed one or a name given twice. */
-    static Map<String, String> methods(List<String> fusedDirs) {
+    /** {@code NAME=VALUE} options in order, refusing a malformed one or a name given twice. */
+    static Map<String, String> methods(List<String> values, String option, String what) {
         Map<String, String> methods = new LinkedHashMap<>();
-        for (String s : fusedDirs) {
+        for (String s : values) {
             int eq = s.indexOf('=');
             if (eq <= 0 || eq == s.length() - 1) {
-                throw new IllegalArgumentException("--fused-dir expects NAME=DIR, got '" + s + "'");
+                throw new IllegalArgumentException(option + " expects NAME=" + what + ", got '" + s + "'");
             }
             if (methods.put(s.substring(0, eq).strip(), s.substring(eq + 1)) != null) {
-                throw new IllegalArgumentException("--fused-dir: method name '" + s.substring(0, eq).strip()
+                throw new IllegalArgumentException(option + ": method name '" + s.substring(0, eq).strip()
                         + "' given twice");
             }
         }

@@ -191,6 +191,55 @@ class SparkJobsTest {
             }
         }
         assertTrue(Files.isDirectory(dir.resolve("spark-eval.parquet")));
+
+        // The same scenes from a CSV table (rows out of order, relative and file: paths, the fused images in a
+        // column) give the same file; a fourth row whose fused image is missing is a failed row naming it, not a
+        // failed job, and adds no metric rows.
+        StringBuilder table = new StringBuilder("infrared,visible,fused,name\n");
+        for (String n : List.of("00006N", "00001D", "00003N")) {
+            table.append("ir/").append(n).append(".png,vi/").append(n).append(".png,")
+                    .append(cliOut.resolve(n + ".png").toUri()).append(',').append(n).append('\n');
+        }
+        // Named, since its infrared file's name is taken.
+        table.append("ir/00001D.png,vi/00001D.png,").append(cliOut.resolve("gone.png").toUri()).append(",lost\n");
+        Files.writeString(good.resolve("eval.csv"), table);
+        Path tableCsv = dir.resolve("table-eval.csv");
+        assertEquals(SparkMain.SOME_FAILED, SparkMain.execute("eval", "--table", good.resolve("eval.csv").toString(),
+                "--fused-column", "Ours=fused", "--out", tableCsv.toString(), "--master", "local[2]"));
+        assertEquals(Files.readString(cliCsv), Files.readString(tableCsv), "table input gives irfuse eval's file");
+        String[] lost = resultRows(dir.resolve("table-eval-pairs.csv")).get("lost");
+        assertEquals("failed", lost[4]);
+        assertTrue(lost[5].contains(cliOut.resolve("gone.png").toString()), lost[5]);
+
+        // A table that cannot be used is refused as a whole, naming the file (and column or row), exit 2.
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        HadoopFiles files = new HadoopFiles(conf);
+        String evalTable = good.resolve("eval.csv").toString();
+        java.io.IOException noColumn = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> PairInputs.table(spark, files, evalTable, List.of("theirs")));
+        assertTrue(noColumn.getMessage().startsWith(evalTable + ": no column 'theirs'"), noColumn.getMessage());
+        assertEquals(SparkMain.USER_ERROR, SparkMain.execute("eval", "--table", evalTable, "--fused-column",
+                "Theirs=theirs", "--out", dir.resolve("never.csv").toString()));
+        assertFalse(Files.exists(dir.resolve("never-pairs.csv")), "nothing written for a bad table");
+        Path garbage = dir.resolve("garbage.parquet");
+        Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        java.io.IOException unreadable = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> PairInputs.table(spark, files, garbage.toString(), List.of()));
+        assertEquals(garbage + ": not a Parquet file (no PAR1 magic at its start and end)", unreadable.getMessage());
+        // In a folder (as Spark writes Parquet) the file is found by Spark's read: the cause's one line, the table
+        // named.
+        Path garbageDir = dir.resolve("garbage-dir.parquet");
+        Files.createDirectories(garbageDir);
+        Files.copy(garbage, garbageDir.resolve("part-0.parquet"));
+        java.io.IOException inFolder = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> PairInputs.table(spark, files, garbageDir.toString(), List.of()));
+        assertTrue(inFolder.getMessage().startsWith(garbageDir + ": cannot read it as Parquet (")
+                && inFolder.getMessage().contains("part-0.parquet is not a Parquet file"), inFolder.getMessage());
+        Path empty = good.resolve("empty-cell.csv");
+        Files.writeString(empty, "infrared,visible,fused\nir/00001D.png,vi/00001D.png,\n");
+        java.io.IOException emptyCell = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> PairInputs.table(spark, files, empty.toString(), List.of("fused")));
+        assertEquals(empty + ": row 1: empty 'fused' path", emptyCell.getMessage());
     }
 
     @Test
@@ -226,6 +275,56 @@ class SparkJobsTest {
                 "the same JSON summary");
         Map<String, String[]> pairs = resultRows(dir.resolve("spark-ds-pairs.csv"));
         NAMES.forEach(n -> assertEquals("ok", pairs.get(n)[4], n));
+
+        // The same pairs from a Parquet table (relative source paths, file: label URIs, the fused images in a
+        // column): the same scores; only the boxes reference names the table's label column instead of the folder.
+        Path dsTable = dir.resolve("ds-pairs.parquet");
+        List<org.apache.spark.sql.Row> rows = NAMES.stream().map(n -> org.apache.spark.sql.RowFactory.create(
+                "good/ir/" + n + ".png", "good/vi/" + n + ".png", labels.resolve(n + ".txt").toUri().toString(),
+                cliOut.resolve(n + ".png").toString())).toList();
+        spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+                .add("infrared", "string").add("visible", "string").add("label", "string").add("ours", "string"))
+                .coalesce(1).write().parquet(dsTable.toString());
+        try (Stream<Path> parts = Files.list(dsTable)) {
+            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+            assertTrue(new HadoopFiles(spark.sparkContext().hadoopConfiguration()).hasParquetMagic(part.toString()),
+                    part + ": a Parquet file Spark wrote has the magic");
+        }
+        Path tableCsv = dir.resolve("table-ds.csv");
+        assertEquals(0, SparkMain.execute("downstream", "--table", dsTable.toString(), "--detector-weights",
+                weights.get().toString(), "--fused-column", "Ours=ours", "--out", tableCsv.toString(), "--master",
+                "local[2]"));
+        String reference = dsTable + "#label";
+        assertEquals(csv.replace(labels.toString(), reference), Files.readString(tableCsv));
+        assertEquals(Files.readString(dir.resolve("cli-ds.json")).replace(labels.toString(), reference),
+                Files.readString(dir.resolve("table-ds.json")));
+
+        // --fusion-model default on one pair (a fusion costs more than the judges): the files of irfuse eval
+        // downstream --fusion-model default; and the column fused on the fly scores exactly as the PNG irfuse fuse
+        // wrote with the same model (Ours), since it is rounded to 8 bits as the PNG is.
+        Path single = dir.resolve("single");
+        for (String sub : List.of("ir", "vi")) {
+            Files.createDirectories(single.resolve(sub));
+            Files.copy(good.resolve(sub + "/00001D.png"), single.resolve(sub + "/00001D.png"));
+        }
+        String[] fusing = {"--ir-dir", single.resolve("ir").toString(), "--vis-dir", single.resolve("vi").toString(),
+            "--labels", labels.toString(), "--detector-weights", weights.get().toString(), "--fused-dir",
+            "Ours=" + cliOut, "--fusion-model", "default"};
+        List<String> cliFusing = new java.util.ArrayList<>(List.of("eval", "downstream"));
+        cliFusing.addAll(List.of(fusing));
+        cliFusing.addAll(List.of("--out", dir.resolve("cli-fm.csv").toString(), "--threads", "1"));
+        assertEquals(0, Main.execute(cliFusing.toArray(String[]::new)));
+        List<String> jobFusing = new java.util.ArrayList<>(List.of("downstream"));
+        jobFusing.addAll(List.of(fusing));
+        jobFusing.addAll(List.of("--out", dir.resolve("spark-fm.csv").toString(), "--master", "local[2]"));
+        assertEquals(0, SparkMain.execute(jobFusing.toArray(String[]::new)));
+        String fm = Files.readString(dir.resolve("cli-fm.csv"));
+        assertEquals(fm, Files.readString(dir.resolve("spark-fm.csv")), "the same CSV as the CLI's, byte for byte");
+        assertEquals(Files.readString(dir.resolve("cli-fm.json")), Files.readString(dir.resolve("spark-fm.json")));
+        List<String> onTheFly = fm.lines().filter(l -> l.startsWith("irfuse,")).map(l -> l.substring(7)).toList();
+        // 2 interpolations × (2 mAP rows + AP50 and AP50:95 of each of the 3 classes labelled in 00001D).
+        assertEquals(16, onTheFly.size(), fm);
+        assertEquals(fm.lines().filter(l -> l.startsWith("Ours,")).map(l -> l.substring(5)).toList(), onTheFly);
 
         // A pair that cannot be read (the corrupt infrared file of setUp): a failed row naming it, exit 1, and no
         // scores over part of the set. One pair, failing before any detection, so it costs no inference.

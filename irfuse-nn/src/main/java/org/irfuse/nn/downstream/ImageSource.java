@@ -14,6 +14,12 @@ import org.irfuse.nn.fusion.Fuser;
  * source image, a built-in baseline, a folder of fused images, or a fusion model run on the fly.
  */
 public interface ImageSource {
+    /**
+     * The column name of the fusion model run on the fly ({@code irfuse eval downstream --fusion-model}, and its
+     * Spark twin), so both write the same files.
+     */
+    String ON_THE_FLY = "irfuse";
+
     /** The name reported for this column. */
     String name();
 
