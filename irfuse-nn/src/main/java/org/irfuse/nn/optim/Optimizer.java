@@ -90,12 +90,27 @@ public abstract class Optimizer {
                 for (long d : shape) {
                     out.writeLong(d);
                 }
-                double[] v = a.toType(DataType.FLOAT64, false).toDoubleArray();
+                double[] v = values(a);
                 out.writeInt(v.length);
                 for (double d : v) {
                     out.writeDouble(d);
                 }
             }
+        }
+    }
+
+    /**
+     * The values of a state tensor in double. The float64 copy of a float32 state is closed here: made in the
+     * optimizer's long-lived manager, it would otherwise stay there until the run ended, one per state tensor per
+     * checkpoint (WarmupTrainerTest and BilevelTrainerTest count the arrays). A float64 state is read directly ({@code toType} to its own
+     * type returns the array itself, which must not be closed).
+     */
+    private static double[] values(NDArray a) {
+        if (a.getDataType() == DataType.FLOAT64) {
+            return a.toDoubleArray();
+        }
+        try (NDArray d = a.toType(DataType.FLOAT64, false)) {
+            return d.toDoubleArray();
         }
     }
 
