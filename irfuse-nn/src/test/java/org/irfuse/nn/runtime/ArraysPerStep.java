@@ -2,7 +2,9 @@ package org.irfuse.nn.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.irfuse.nn.train.TrainingSession;
@@ -16,6 +18,7 @@ import org.irfuse.nn.train.TrainingSession;
 public final class ArraysPerStep implements TrainingSession.Listener {
     private final NDManager root;
     private final Map<Long, Integer> counts = new TreeMap<>();
+    private final Map<Long, Long> bytes = new TreeMap<>();
 
     public ArraysPerStep(Compute compute) {
         this.root = compute.root();
@@ -23,12 +26,15 @@ public final class ArraysPerStep implements TrainingSession.Listener {
 
     @Override
     public void onStep(long step, long total, Map<String, Object> values) {
-        counts.put(step, root.getManagedArrays().size());
+        List<NDArray> arrays = root.getManagedArrays();
+        counts.put(step, arrays.size());
+        bytes.put(step, arrays.stream().mapToLong(a -> a.size() * a.getDataType().getNumOfBytes()).sum());
     }
 
     /** Asserts the count after step {@code last} equals that after step {@code first} (state already created). */
     public void assertNoGrowth(long first, long last) {
         assertEquals(counts.get(first), counts.get(last), "arrays in the root manager after step " + first
-                + " and after step " + last + " (all counts: " + counts + ")");
+                + " and after step " + last + " (all counts: " + counts + "; bytes " + bytes.get(first) + " -> "
+                + bytes.get(last) + ")");
     }
 }
