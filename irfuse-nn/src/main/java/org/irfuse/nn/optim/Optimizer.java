@@ -102,8 +102,8 @@ public abstract class Optimizer {
     /**
      * The values of a state tensor in double. The float64 copy of a float32 state is closed here: made in the
      * optimizer's long-lived manager, it would otherwise stay there until the run ended, one per state tensor per
-     * checkpoint (WarmupTrainerTest and BilevelTrainerTest count the arrays). A float64 state is read directly ({@code toType} to its own
-     * type returns the array itself, which must not be closed).
+     * checkpoint (WarmupTrainerTest and BilevelTrainerTest count the arrays). A float64 state is read directly
+     * ({@code toType} to its own type returns the array itself, which must not be closed).
      */
     private static double[] values(NDArray a) {
         if (a.getDataType() == DataType.FLOAT64) {

@@ -24,11 +24,12 @@ class OptimizerTest {
         return new float[] {0.1f * t, -0.3f, 0.7f / t, -0.05f * t * t};
     }
 
-    /** Runs {@code steps} updates; returns the final weights and the arrays left in root after step 1 and at the end. */
+    /** Runs {@code steps} updates; returns the final weights and the root's array count after step 1 and at the end. */
     private static Object[] run(Function<NDManager, Optimizer> make, int steps) {
         try (Compute c = Compute.cpu()) {
             NDManager root = c.root();
-            Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).optArray(root.create(W0)).build();
+            Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).optArray(root.create(W0))
+                    .build();
             Optimizer opt = make.apply(root);
             int afterFirst = -1;
             for (int t = 1; t <= steps; t++) {
