@@ -15,6 +15,7 @@ import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.train.RunFolder;
 import org.irfuse.nn.train.WarmupTrainer;
+import org.irfuse.nn.runtime.ArraysPerStep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,10 @@ class WarmupTrainerTest {
         List<PairSample> data = PairDataset.synthetic(4, 96, 72, 1);
         try (Compute c = Compute.cpu()) {
             RunFolder run = new RunFolder(dir.resolve("run"));
-            WarmupTrainer.run(config(60), data, run, false, false, c, null);
+            ArraysPerStep arrays = new ArraysPerStep(c);
+            WarmupTrainer.run(config(60), data, run, false, false, c, arrays);
+            // No step leaves an array behind in a long-lived manager (the optimizer's intermediates once did).
+            arrays.assertNoGrowth(2, 60);
             double early = meanLoss(run.log(), 1, 10);
             double late = meanLoss(run.log(), 51, 60);
             assertTrue(late < 0.8 * early, "fusion loss " + early + " -> " + late);

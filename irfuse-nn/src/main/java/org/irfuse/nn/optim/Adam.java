@@ -39,7 +39,6 @@ public final class Adam extends Optimizer {
         NDArray g = grad;
         if (weightDecay != 0) {
             g = grad.add(Scalars.mul(w, weightDecay));
-            g.attach(scratch);
         }
         NDArray m = s[0];
         NDArray v = s[1];
@@ -47,8 +46,6 @@ public final class Adam extends Optimizer {
         Scalars.muli(v, beta2).addi(Scalars.mul(g.square(), 1 - beta2));
         double c1 = 1 - Math.pow(beta1, steps);
         double c2 = 1 - Math.pow(beta2, steps);
-        NDArray delta = Scalars.mul(Scalars.div(m, c1).div(Scalars.add(Scalars.div(v, c2).sqrt(), eps)), lr);
-        delta.attach(scratch);
-        return delta;
+        return Scalars.mul(Scalars.div(m, c1).div(Scalars.add(Scalars.div(v, c2).sqrt(), eps)), lr);
     }
 }

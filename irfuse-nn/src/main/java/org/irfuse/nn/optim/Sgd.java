@@ -27,17 +27,12 @@ public final class Sgd extends Optimizer {
     @Override
     protected NDArray update(NDArray w, NDArray grad, NDArray[] s, double lr, NDManager scratch) {
         NDArray g = grad.add(Scalars.mul(w, weightDecay));
-        g.attach(scratch);
         if (momentum == 0) {
-            NDArray d = Scalars.mul(g, lr);
-            d.attach(scratch);
-            return d;
+            return Scalars.mul(g, lr);
         }
         // A fresh buffer is zero, so the first step gives b = g as in PyTorch.
         NDArray b = s[0];
         Scalars.muli(b, momentum).addi(g);
-        NDArray d = Scalars.mul(b, lr);
-        d.attach(scratch);
-        return d;
+        return Scalars.mul(b, lr);
     }
 }

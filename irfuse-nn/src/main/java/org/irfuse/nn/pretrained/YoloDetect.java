@@ -95,7 +95,11 @@ public final class YoloDetect extends PretrainedBlock {
 
     /** The decoded N×boxes×(5+K) output (centre x, centre y, w, h in input pixels; objectness; classes). */
     public NDArray decode(ParameterStore ps, NDList raw) {
-        NDArray anchorArray = ps.getValue(anchors, raw.get(0).getDevice(), false);
+        // A copy in the outputs' manager: every array is made in the manager of its first operand, and the
+        // anchors parameter lives in the network's long-lived one, where slices and products of it would stay
+        // until the network is closed, 9 per image (YoloV5nTest.decodingLeavesNoArrayInTheNetworksManager).
+        NDArray anchorArray = ps.getValue(anchors, raw.get(0).getDevice(), false).duplicate();
+        anchorArray.attach(raw.get(0).getManager());
         NDList levels = new NDList(raw.size());
         for (int i = 0; i < raw.size(); i++) {
             NDArray p = raw.get(i);

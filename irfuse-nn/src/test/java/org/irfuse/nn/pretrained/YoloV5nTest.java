@@ -48,6 +48,27 @@ class YoloV5nTest {
         }
     }
 
+    /**
+     * Decoding makes its arrays in the image's step manager: the anchors are a parameter in the network's
+     * long-lived manager, and arrays computed from them landed there, 9 per image (3 levels × slice, scaled,
+     * reshaped) for as long as the detector lived (eval-det, detect and the bi-level task's held-out scoring run it
+     * over thousands of images).
+     */
+    @Test
+    void decodingLeavesNoArrayInTheNetworksManager() {
+        try (Compute c = Compute.cpu()) {
+            YoloV5n net = YoloV5n.create(c.root());
+            int[] counts = new int[3];
+            for (int i = 0; i < counts.length; i++) {
+                try (NDManager step = c.newStep()) {
+                    net.predict(c.parameters(), step.randomUniform(0, 1, new Shape(1, 3, 64, 64)), false);
+                }
+                counts[i] = c.root().getManagedArrays().size();
+            }
+            assertEquals(counts[0], counts[2], "arrays in the root manager after images 1 and 3");
+        }
+    }
+
     @Test
     void gradientsReachTheImageAndTheWeightsButNotTheRunningStatistics() {
         try (Compute c = Compute.cpu(); NDManager step = c.newStep()) {
