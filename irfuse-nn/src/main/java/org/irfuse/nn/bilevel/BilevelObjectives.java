@@ -2,13 +2,13 @@ package org.irfuse.nn.bilevel;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 import java.util.List;
 import java.util.Map;
 import org.irfuse.nn.loss.FusionLoss;
 import org.irfuse.nn.loss.LossInputs;
 import org.irfuse.nn.modules.FusionNetwork;
 import org.irfuse.nn.modules.PixelDiscriminator;
+import org.irfuse.nn.runtime.MixedPrecision;
 import org.irfuse.nn.runtime.Scalars;
 import org.irfuse.nn.task.ColourComposite;
 import org.irfuse.nn.task.SemanticTask;
@@ -27,6 +27,12 @@ import org.irfuse.nn.task.SemanticTask;
  *
  * In the lower task objective D's score is detached: it does not depend on ω_T, so this changes neither the
  * value nor ∇_ω f_T, and it keeps D's gradient buffers untouched by the task's lower update.
+ *
+ * <p>Precision ({@link MixedPrecision}): the fusion network θ and the task network ω_T run in the run's precision
+ * (in bf16 on per-pass bf16 casts of their float32 weights, outputs promoted to float32); the discriminator ω_D
+ * always runs in float32 on its own parameters — it is a few 1×1 convolutions (a small share of a step,
+ * docs/benchmarks.md) and its BatchNorm updates running statistics in a training pass, which a bf16 copy of them
+ * would not carry back. Every loss, and so every gradient the hypergradient combines, is float32.
  */
 public final class BilevelObjectives {
     /** Weight of the critic term in f_D. */
@@ -39,28 +45,28 @@ public final class BilevelObjectives {
     private final FusionNetwork fusion;
     private final PixelDiscriminator discriminator;
     private final SemanticTask task;
-    private final ParameterStore ps;
+    private final MixedPrecision precision;
     private final FusionLoss loss;
 
     /** The objectives with METHOD.md's {@code L_fus} ({@link FusionLoss#DEFAULT_SPEC}). */
     public BilevelObjectives(FusionNetwork fusion, PixelDiscriminator discriminator, SemanticTask task,
-            ParameterStore ps) {
-        this(fusion, discriminator, task, ps, FusionLoss.defaults());
+            MixedPrecision precision) {
+        this(fusion, discriminator, task, precision, FusionLoss.defaults());
     }
 
     /** The objectives with {@code loss} as {@code L_fus} ({@code --loss}). */
     public BilevelObjectives(FusionNetwork fusion, PixelDiscriminator discriminator, SemanticTask task,
-            ParameterStore ps, FusionLoss loss) {
+            MixedPrecision precision, FusionLoss loss) {
         this.fusion = fusion;
         this.discriminator = discriminator;
         this.task = task;
-        this.ps = ps;
+        this.precision = precision;
         this.loss = loss;
     }
 
     /** Ŷ = θ(I, Y), differentiable in θ. */
     public NDArray fused(TrainingBatch b) {
-        return fusion.fuse(ps, b.arrays().infrared(), b.arrays().luminance(), true);
+        return fusion.fuse(precision, b.scope(), b.arrays().infrared(), b.arrays().luminance(), true);
     }
 
     /**
@@ -80,7 +86,7 @@ public final class BilevelObjectives {
     }
 
     private NDArray meanScore(NDArray image) {
-        return discriminator.score(ps, image, true).mean();
+        return discriminator.score(precision.parameters(), image, true).mean();
     }
 
     /** {@code f_D = L_fus + 0.25·(mean D(Ŷ) − mean D(M))}. */
@@ -107,7 +113,7 @@ public final class BilevelObjectives {
     /** {@code L_task(ω_T; C(Ŷ, V))} alone. */
     public NDArray taskLoss(NDArray fused, TrainingBatch b) {
         NDArray colour = ColourComposite.of(fused, b.arrays().cb(), b.arrays().cr());
-        return task.loss(ps, colour, b.raw(), b.scope(), true);
+        return task.loss(precision, colour, b.raw(), b.scope(), true);
     }
 
     /** Module D of the hypergradient for a (training, upper) pair of batches. */

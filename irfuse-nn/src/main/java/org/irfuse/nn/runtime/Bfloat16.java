@@ -87,8 +87,9 @@ public final class Bfloat16 {
     /**
      * A parameter store for one mixed-precision training step: bf16 casts of the float32 (master) parameters, made
      * under the gradient collector so the casts are recorded and the gradients reach the float32 parameters,
-     * which the optimizer updates as usual. Each parameter is cast once per store; make one per step, in the
-     * step's manager, and the casts are freed with it.
+     * which the optimizer updates as usual. Each parameter is cast once per store; make one per forward pass (a
+     * cast belongs to one gradient collector's graph and goes stale when the optimizer moves its parameter), in
+     * the step's manager, and the casts are freed with it ({@link MixedPrecision#weights}).
      */
     public ParameterStore trainingWeights(NDManager step) {
         return new Weights(this, step);
