@@ -87,14 +87,17 @@ public final class BenchBilevelCommand implements Callable<Integer> {
             if (scheduleOnly) {
                 BilevelBenchmark.Timing x = BilevelBenchmark.schedule(cfg, train, upper, steps, warmupSteps,
                         compute);
-                double[] d = BilevelBenchmark.discriminatorSeconds(compute, batch, crop, 3, 20);
+                double[] d = BilevelBenchmark.discriminatorSeconds(compute, Precision.FP32, batch, crop, 3, 20);
+                double[] d16 = Precision.cpuHasBf16()
+                        ? BilevelBenchmark.discriminatorSeconds(compute, Precision.BF16, batch, crop, 3, 20)
+                        : new double[0];
                 System.out.printf(Locale.ROOT, "bilevel width=%s task=%s precision=%s threads=%s batch=%d crop=%d "
                         + "K=%d data=%s median_step_ms=%.0f mean_step_ms=%.0f median_lower_ms=%.0f "
-                        + "median_upper_ms=%.0f steps_timed=%d discriminator_fwd_bwd_ms=%.1f%n", width, task,
+                        + "median_upper_ms=%.0f steps_timed=%d discriminator_fwd_bwd_ms=%.1f(fp32)/%.1f(bf16)%n", width, task,
                         cfg.precision, threadsOption.threads == null ? "default" : threadsOption.threads, batch,
                         crop, upperEvery, msrsWeak == null ? "synthetic" : msrsWeak, 1000 * x.medianStep(),
                         1000 * x.meanStep(), 1000 * x.medianLowerOnly(), 1000 * x.medianUpper(), x.timedSteps(),
-                        1000 * PretrainedBenchmark.median(d));
+                        1000 * PretrainedBenchmark.median(d), 1000 * PretrainedBenchmark.median(d16));
                 return 0;
             }
             List<BilevelBenchmark.Timing> t = BilevelBenchmark.run(cfg, train, upper, steps, warmupSteps, compute);

@@ -137,8 +137,8 @@ public final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SharedOptions.Device deviceOption;
     @Option(names = "--precision", paramLabel = "P", description = "fp32 (default), bf16 or auto: bf16 is mixed "
-            + "precision (convolutions of the fusion network and, bilevel, of the task network in bf16; losses, "
-            + "gradients, optimizers and the discriminator in float32); stored resolved, a resume keeps it")
+            + "precision (convolutions of the fusion network and, bilevel, of the discriminator in bf16; the task "
+            + "network, losses, gradients and optimizers in float32); stored resolved, a resume keeps it")
     String precision;
 
 

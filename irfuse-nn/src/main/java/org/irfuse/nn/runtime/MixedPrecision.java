@@ -40,6 +40,11 @@ public final class MixedPrecision {
         return precision;
     }
 
+    /** Plain float32 training on the same parameters (a network a mixed-precision run keeps in float32). */
+    public MixedPrecision float32() {
+        return precision == Precision.FP32 ? this : new MixedPrecision(Precision.FP32, parameters, compute);
+    }
+
     /** The parameter store of the float32 (master) parameters, for networks that always train in float32. */
     public ParameterStore parameters() {
         return parameters;
@@ -51,6 +56,15 @@ public final class MixedPrecision {
      */
     public ParameterStore weights(NDManager scope) {
         return precision == Precision.BF16 ? compute.bfloat16().trainingWeights(scope) : parameters;
+    }
+
+    /**
+     * {@link #weights} for a network whose BatchNorm runs in training mode (the pixel discriminator): in bf16 its
+     * convolutions get bf16 casts while BatchNorm keeps its float32 γ, β and running statistics
+     * ({@link Bfloat16#trainingWeightsWithFloat32Norm}), so the running statistics update the float32 masters.
+     */
+    public ParameterStore weightsWithFloat32Norm(NDManager scope) {
+        return precision == Precision.BF16 ? compute.bfloat16().trainingWeightsWithFloat32Norm(scope) : parameters;
     }
 
     /** A float32 N×C×H×W network input in this precision: unchanged, or channels-last bf16 (recorded). */

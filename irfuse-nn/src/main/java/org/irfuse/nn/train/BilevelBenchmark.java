@@ -12,6 +12,8 @@ import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.modules.FusionNetwork.Width;
 import org.irfuse.nn.modules.PixelDiscriminator;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.MixedPrecision;
+import org.irfuse.nn.runtime.Precision;
 import org.irfuse.nn.task.SemanticTask;
 
 /**
@@ -47,11 +49,14 @@ public final class BilevelBenchmark {
     }
 
     /**
-     * Seconds of one forward + backward pass of the pixel discriminator ω_D in float32, as a lower step runs it
-     * (scores of Ŷ and of M, a batch of {@code batch} crops of side {@code side}), after untimed warm-up repeats:
-     * the share of a step that bf16 could at most save on ω_D.
+     * Seconds of one forward + backward pass of the pixel discriminator ω_D, as a lower step runs it (scores of Ŷ
+     * and of M, a batch of {@code batch} crops of side {@code side}), after untimed warm-up repeats, in float32 or
+     * in bf16 through {@link MixedPrecision} (timing only: the trainers keep ω_D in float32, see
+     * {@link org.irfuse.nn.bilevel.BilevelObjectives}).
      */
-    public static double[] discriminatorSeconds(Compute compute, int batch, int side, int warmup, int repeats) {
+    public static double[] discriminatorSeconds(Compute compute, Precision precision, int batch, int side,
+            int warmup, int repeats) {
+        MixedPrecision mixed = MixedPrecision.of(compute, precision);
         PixelDiscriminator disc = new PixelDiscriminator();
         disc.initialize(compute.root(), DataType.FLOAT32, PixelDiscriminator.initShape());
         List<ai.djl.nn.Parameter> params = BilevelStep.trainable(disc);
@@ -63,8 +68,9 @@ public final class BilevelBenchmark {
                 ai.djl.ndarray.NDArray fused = step.randomUniform(0, 1, s);
                 ai.djl.ndarray.NDArray target = step.randomUniform(0, 1, s);
                 try (ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    ai.djl.ndarray.NDArray l = disc.score(compute.parameters(), fused, true).mean()
-                            .sub(disc.score(compute.parameters(), target, true).mean());
+                    ai.djl.ndarray.NDArray l = mixed.output(disc.score(mixed.weightsWithFloat32Norm(step), mixed.input(fused), true))
+                            .mean().sub(mixed.output(disc.score(mixed.weightsWithFloat32Norm(step), mixed.input(target), true))
+                            .mean());
                     gc.backward(l);
                 }
                 org.irfuse.nn.runtime.Gradients.takeAndZero(params, step);

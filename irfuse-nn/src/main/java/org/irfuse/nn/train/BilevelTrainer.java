@@ -105,9 +105,10 @@ public final class BilevelTrainer {
          */
         public double upperClip = 0;
         /**
-         * fp32, or bf16: mixed precision for θ and ω_T (their convolutions forward and backward in bfloat16 on
-         * per-pass casts of the float32 weights; ω_D, every loss, gradient, r_k, aggregation and SGD state in
-         * float32; {@link org.irfuse.nn.runtime.MixedPrecision}). Resolved before the run starts; auto is not stored.
+         * fp32, or bf16: mixed precision for θ and ω_D (their convolutions forward and backward in bfloat16 on
+         * per-pass casts of the float32 weights); ω_T, ω_D's BatchNorm, every loss, gradient, r_k, aggregation and
+         * SGD state stay float32 ({@link org.irfuse.nn.bilevel.BilevelObjectives} says why). Resolved before the
+         * run starts; auto is not stored.
          */
         public String precision = "fp32";
         /** The fusion loss L_fus in f_D, f̃_D and F_D ({@link FusionLoss#parse}; default METHOD.md's). */

@@ -100,50 +100,72 @@ class MixedPrecisionTrainingTest {
     void fp32TrainingIsBitIdenticalToBeforeMixedPrecision() throws Exception {
         String out = fp32();
         System.out.print(out);
-        assertEquals(FP32_CHECKPOINTS, hashes(out), out);
+        Map<String, String> h = hashes(out);
+        assertEquals(FP32_CHECKPOINTS.get("bilevel-detection"), h.get("bilevel-detection"), out);
+        assertEquals(FP32_CHECKPOINTS.get("bilevel-segmentation"), h.get("bilevel-segmentation"), out);
+        assertEquals(FP32_CHECKPOINTS.get("detector"), h.get("detector"), out);
+        assertResumedExactly(out);
+    }
+
+    /** Each run killed after step 3 and resumed ends with the uninterrupted run's state and log. */
+    static void assertResumedExactly(String out) {
+        Map<String, String> h = hashes(out);
+        for (String run : List.of("bilevel-detection", "detector")) {
+            assertEquals(h.get(run), h.get(run + "-resumed"), run + ": the resumed run's checkpoint differs\n" + out);
+            assertEquals(logs(out, run), logs(out, run + "-resumed"), run + ": the resumed run's log differs");
+        }
     }
 
     /**
-     * bf16 against fp32 on the same tiny runs. At step 1 every network holds the same weights in both, so the
-     * losses differ only by bf16 arithmetic: bfloat16 keeps 8 significant bits (relative rounding 2^-9 ≈ 0.2 %
-     * per value), and rounding through a few dozen layers (YOLOv5n, MFNet) with float32 accumulation inside each
-     * convolution stays within a few per cent — {@link #FIRST_STEP} is 5 %. Later steps start from weights that
-     * bf16 gradients moved (at the tiny problem's large learning rates), so losses and the hypergradient's norms
-     * may drift further: {@link #LATER_STEPS}, 25 %, still far below what a wrong gradient gives (a sign error,
-     * a missing term or a stale cast changes them by O(1): a dropped ∇θ path zeroes ‖G‖). Every gradient norm is
-     * also required to be finite and non-zero, and the checkpoints must differ from float32's (bf16 really ran).
+     * bf16 against fp32 on the same tiny runs. At step 1 every network holds the same weights in both, so values
+     * differ only by bf16 arithmetic: bfloat16 keeps 8 significant bits (relative rounding 2^-9 ≈ 0.2 % per
+     * value), and rounding through a few dozen layers with float32 accumulation inside each convolution stays within
+     * a few per cent — {@link #FIRST_STEP}, 5 %. Later losses start from weights that bf16 gradients moved (at the
+     * tiny problem's large learning rates): {@link #LATER_LOSSES}, 25 %. A hypergradient norm ‖G_k‖ is the norm of
+     * a difference, ∇θF_k − r_k∇θf̃_k, which magnifies relative error by the cancellation between its terms, so at
+     * the first upper step (step 2) it gets {@link #FIRST_UPPER}, 20 %, and afterwards only a factor of 2 — still
+     * far from what a wrong gradient gives: in the garbage case this test was written to catch (θ and YOLOv5n both
+     * in bf16) ‖G_T‖ varied 15× between processes. Every gradient norm must be finite and non-zero, the
+     * checkpoints must differ from float32's (bf16 really ran), and bf16 runs must resume exactly.
      */
     static final double FIRST_STEP = 0.05;
-    static final double LATER_STEPS = 0.25;
+    static final double LATER_LOSSES = 0.25;
+    static final double FIRST_UPPER = 0.20;
 
     @Test
-    void bf16TrainingStaysCloseToFp32OnATinyProblem() throws Exception {
+    void bf16TrainingStaysCloseToFp32AndResumesExactly() throws Exception {
         assumeTrue(Precision.cpuHasBf16(), "skipped: this CPU has no native bf16 (avx512_bf16/amx_bf16)");
         String reference = fp32();
         String out = child("bf16", shared.resolve("bf16"));
         System.out.print(out);
+        assertResumedExactly(out);
         Map<String, String> bf16Hashes = hashes(out);
         Map<String, String> fp32Hashes = hashes(reference);
-        assertEquals(fp32Hashes.keySet(), bf16Hashes.keySet(), out);
-        for (String run : fp32Hashes.keySet()) {
+        for (String run : List.of("bilevel-detection", "bilevel-segmentation", "detector")) {
             assertTrue(!fp32Hashes.get(run).equals(bf16Hashes.get(run)), run + ": bf16 gave float32's bits");
             List<JsonObject> a = logs(reference, run);
             List<JsonObject> b = logs(out, run);
             assertEquals(a.size(), b.size(), run);
             for (int i = 0; i < a.size(); i++) {
                 for (String key : a.get(i).keySet()) {
-                    if (!(key.startsWith("loss.") || key.startsWith("gradnorm."))) {
+                    boolean norm = key.startsWith("gradnorm.");
+                    if (!(key.startsWith("loss.") || norm)) {
                         continue;
                     }
                     double x = a.get(i).get(key).getAsDouble();
                     double y = b.get(i).get(key).getAsDouble();
-                    double tolerance = i == 0 ? FIRST_STEP : LATER_STEPS;
+                    String what = run + " step " + (i + 1) + " " + key + ": fp32 " + x + ", bf16 " + y;
                     System.out.printf(java.util.Locale.ROOT, "%s step %d %s fp32 %.6g bf16 %.6g (%.2f %%)%n", run,
                             i + 1, key, x, y, 100 * Math.abs(y - x) / Math.abs(x));
-                    assertTrue(Double.isFinite(y) && Math.abs(y - x) <= tolerance * Math.abs(x), run + " step "
-                            + (i + 1) + " " + key + ": fp32 " + x + ", bf16 " + y);
-                    if (key.startsWith("gradnorm.")) {
-                        assertTrue(y > 0, run + " " + key + " is zero in bf16");
+                    assertTrue(Double.isFinite(y), what);
+                    if (i == 0) {
+                        assertTrue(Math.abs(y - x) <= FIRST_STEP * Math.abs(x), what);
+                    } else if (!norm) {
+                        assertTrue(Math.abs(y - x) <= LATER_LOSSES * Math.abs(x), what);
+                    } else if (i == 1) {
+                        assertTrue(Math.abs(y - x) <= FIRST_UPPER * Math.abs(x), what);
+                    } else {
+                        assertTrue(y > 0.5 * x && y < 2 * x, what);
                     }
                 }
             }
@@ -170,6 +192,12 @@ class MixedPrecisionTrainingTest {
                 det.precision = precision;
                 report("bilevel-detection", dir.resolve("bilevel-detection"), () -> BilevelTrainer.run(det, split,
                         null, new RunFolder(dir.resolve("bilevel-detection")), false, false, compute, null));
+                // The same run killed after step 3 (last checkpoint: step 2) and resumed: exact resume.
+                det.checkpointEvery = 2;
+                RunFolder killed = new RunFolder(dir.resolve("bilevel-detection-resumed"));
+                kill(() -> BilevelTrainer.run(det, split, null, killed, false, false, compute, KILL_AFTER_3));
+                report("bilevel-detection-resumed", killed.dir(), () -> BilevelTrainer.run(det, split, null, killed,
+                        true, false, compute, null));
                 BilevelTrainer.Config seg = tinyBilevel();
                 seg.segmenterWeights = model("mfnet_mfnet9.npz").toString();
                 seg.precision = precision;
@@ -190,6 +218,12 @@ class MixedPrecisionTrainingTest {
                 yolo.precision = precision;
                 report("detector", dir.resolve("detector"), () -> DetectorTrainer.fineTuneYolo(yolo, scenes,
                         new RunFolder(dir.resolve("detector")), false, false, compute, null));
+                yolo.checkpointEvery = 2;
+                RunFolder killedYolo = new RunFolder(dir.resolve("detector-resumed"));
+                kill(() -> DetectorTrainer.fineTuneYolo(yolo, scenes, killedYolo, false, false, compute,
+                        KILL_AFTER_3));
+                report("detector-resumed", killedYolo.dir(), () -> DetectorTrainer.fineTuneYolo(yolo, scenes,
+                        killedYolo, true, false, compute, null));
             }
         }
 
@@ -216,6 +250,21 @@ class MixedPrecisionTrainingTest {
             Object run() throws IOException;
         }
 
+        static final TrainingSession.Listener KILL_AFTER_3 = (step, total, values) -> {
+            if (step == 3) {
+                throw new IllegalStateException("killed after step 3");
+            }
+        };
+
+        static void kill(Run body) throws IOException {
+            try {
+                body.run();
+                throw new AssertionError("the run was not killed");
+            } catch (IllegalStateException expected) {
+                // killed after step 3, as planned
+            }
+        }
+
         static void report(String name, Path run, Run body) throws IOException, NoSuchAlgorithmException {
             body.run();
             byte[] all = Files.readAllBytes(run.resolve("checkpoint.bin"));
@@ -224,7 +273,8 @@ class MixedPrecisionTrainingTest {
             System.out.println("run " + name + " sha=" + HexFormat.of().formatHex(
                     MessageDigest.getInstance("SHA-256").digest(state)));
             for (String line : Files.readAllLines(run.resolve("log.jsonl"))) {
-                System.out.println("log " + name + " " + line);
+                // Wall-clock seconds (detector log) differ between any two runs.
+                System.out.println("log " + name + " " + line.replaceAll(",\"seconds\":[0-9.eE+-]+", ""));
             }
         }
     }
