@@ -104,15 +104,42 @@ class MixedPrecisionTrainingTest {
         assertEquals(FP32_CHECKPOINTS.get("bilevel-detection"), h.get("bilevel-detection"), out);
         assertEquals(FP32_CHECKPOINTS.get("bilevel-segmentation"), h.get("bilevel-segmentation"), out);
         assertEquals(FP32_CHECKPOINTS.get("detector"), h.get("detector"), out);
-        assertResumedExactly(out);
+        assertResumedExactly(out, "bilevel-detection", "detector");
     }
 
-    /** Each run killed after step 3 and resumed ends with the uninterrupted run's state and log. */
-    static void assertResumedExactly(String out) {
+    /** Each run killed after step 3 and resumed ends with the uninterrupted run's state and log, bit for bit. */
+    static void assertResumedExactly(String out, String... runs) {
         Map<String, String> h = hashes(out);
-        for (String run : List.of("bilevel-detection", "detector")) {
+        for (String run : runs) {
             assertEquals(h.get(run), h.get(run + "-resumed"), run + ": the resumed run's checkpoint differs\n" + out);
             assertEquals(logs(out, run), logs(out, run + "-resumed"), run + ": the resumed run's log differs");
+        }
+    }
+
+    /**
+     * A resumed bf16 bi-level run against the uninterrupted one. Not bit for bit: bf16 training of the fusion
+     * network is not bit-reproducible even between two uninterrupted runs (docs/reliability.md: now and then one
+     * step's update differs by about 1e-3 relative), so the logged values are compared to {@link #BF16_REPEAT}.
+     * A resume bug (another batch, lost momentum, a stale bf16 cast) moves them by far more.
+     */
+    static final double BF16_REPEAT = 1e-2;
+
+    static void assertResumedClosely(String out, String run) {
+        List<JsonObject> a = logs(out, run);
+        List<JsonObject> b = logs(out, run + "-resumed");
+        assertEquals(a.size(), b.size(), run);
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).keySet(), b.get(i).keySet(), run);
+            for (String key : a.get(i).keySet()) {
+                if (a.get(i).get(key).getAsJsonPrimitive().isNumber()) {
+                    double x = a.get(i).get(key).getAsDouble();
+                    double y = b.get(i).get(key).getAsDouble();
+                    assertTrue(Math.abs(x - y) <= BF16_REPEAT * Math.max(1e-3, Math.abs(x)), run + " resumed, step "
+                            + (i + 1) + " " + key + ": " + x + " vs " + y);
+                } else {
+                    assertEquals(a.get(i).get(key), b.get(i).get(key), run);
+                }
+            }
         }
     }
 
@@ -126,19 +153,22 @@ class MixedPrecisionTrainingTest {
      * the first upper step (step 2) it gets {@link #FIRST_UPPER}, 20 %, and afterwards only a factor of 2 — still
      * far from what a wrong gradient gives: in the garbage case this test was written to catch (θ and YOLOv5n both
      * in bf16) ‖G_T‖ varied 15× between processes. Every gradient norm must be finite and non-zero, the
-     * checkpoints must differ from float32's (bf16 really ran), and bf16 runs must resume exactly.
+     * checkpoints must differ from float32's (bf16 really ran), and bf16 runs must resume (the detector bit for
+     * bit, the bi-level run to {@link #BF16_REPEAT}).
      */
     static final double FIRST_STEP = 0.05;
     static final double LATER_LOSSES = 0.25;
     static final double FIRST_UPPER = 0.20;
 
     @Test
-    void bf16TrainingStaysCloseToFp32AndResumesExactly() throws Exception {
+    void bf16TrainingStaysCloseToFp32AndResumes() throws Exception {
         assumeTrue(Precision.cpuHasBf16(), "skipped: this CPU has no native bf16 (avx512_bf16/amx_bf16)");
         String reference = fp32();
         String out = child("bf16", shared.resolve("bf16"));
         System.out.print(out);
-        assertResumedExactly(out);
+        // YOLOv5n alone in bf16 repeats bit for bit (five processes agreed); θ in bf16 may not, see above.
+        assertResumedExactly(out, "detector");
+        assertResumedClosely(out, "bilevel-detection");
         Map<String, String> bf16Hashes = hashes(out);
         Map<String, String> fp32Hashes = hashes(reference);
         for (String run : List.of("bilevel-detection", "bilevel-segmentation", "detector")) {
