@@ -34,7 +34,7 @@ import org.irfuse.nn.task.SemanticTask;
  * statistics ({@link MixedPrecision#weightsWithFloat32Norm}); its 1×1 convolutions are about a quarter of a lower
  * step in float32 (docs/benchmarks.md), so they are worth bf16. The task network ω_T always runs in float32
  * here: with both θ and YOLOv5n in bf16 the gradient reaching θ through YOLOv5n was not reproducible (‖G_T‖ of the
- * same tiny run between 0.09 and 1.35 over eight processes; each network alone in bf16 and θ with D in bf16 repeat
+ * same tiny run between 0.09 and 1.35 over nine processes; each network alone in bf16 and θ with D in bf16 repeat
  * bit for bit), and at the bi-level crop sizes the task network is a small part of a step. Every loss, and so
  * every gradient the hypergradient combines, is float32.
  */
