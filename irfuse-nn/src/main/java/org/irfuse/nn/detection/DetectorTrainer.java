@@ -174,8 +174,9 @@ public final class DetectorTrainer {
         }
         cfg.validate();
         // Stored resolved, so a resumed run keeps the precision it started with on any machine.
-        cfg.precision = Precision.resolve(cfg.precision, compute.device()).id();
-        MixedPrecision precision = MixedPrecision.of(compute, Precision.resolve(cfg.precision, compute.device()));
+        Precision resolved = Precision.resolve(cfg.precision, compute.device());
+        cfg.precision = resolved.id();
+        MixedPrecision precision = MixedPrecision.of(compute, resolved);
         TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, resume, overwrite);
         YoloV5n net = YoloV5n.load(Path.of(cfg.initWeights), compute.root());
         ClassMapping classes = ClassMapping.parse(cfg.classMap, ClassMapping.COCO, cfg.classes);

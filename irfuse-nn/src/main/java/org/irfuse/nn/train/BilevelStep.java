@@ -97,7 +97,8 @@ public final class BilevelStep {
         if (p != Precision.FP32 && dataType != DataType.FLOAT32) {
             throw new IllegalArgumentException("--precision bf16 trains float32 networks, not " + dataType);
         }
-        // fp32: the networks' own parameters, unchanged (the exact path); bf16: θ and ω_T in mixed precision.
+        // fp32: the networks' own parameters, unchanged (the exact path); bf16: θ and ω_D in mixed precision
+        // (BilevelObjectives says which parts stay float32 and why).
         this.precision = MixedPrecision.of(compute, p);
         this.objectives = new BilevelObjectives(fusion, discriminator, task, precision, FusionLoss.parse(cfg.loss));
         this.mode = Hypergradient.Mode.parse(cfg.mode);
