@@ -92,7 +92,7 @@ public final class TrainDetectorCommand implements Callable<Integer> {
             description = "log losses every N steps") int logEvery;
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
             description = "fp32, bf16 or auto: bf16 is mixed precision (YOLOv5n's convolutions in bf16; the loss, "
-            + "gradients and Adam in float32); stored resolved, a resume must give the same")
+            + "gradients and Adam in float32; 1.1-1.3x faster here); stored resolved, a resume must give the same")
     String precision;
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "random seed of crops and order") long seed;
