@@ -24,8 +24,9 @@ public final class BenchPretrainedCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SharedOptions.Device deviceOption;
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
-            description = "forward passes in fp32, bf16 or auto "
-            + "(forward+backward is always fp32)") String precision;
+            description = "fp32, bf16 or auto: forward passes as the judges run them, forward+backward as "
+            + "mixed-precision training runs it (bf16 weights cast per step, float32 loss and gradients)")
+    String precision;
 
     @Override
     public Integer call() {
@@ -46,13 +47,13 @@ public final class BenchPretrainedCommand implements Callable<Integer> {
         }
         try (Compute compute = Compute.open(deviceOption.device)) {
             Precision forward = Precision.resolve(precision, compute.device());
-            System.out.printf(Locale.ROOT, "size %dx%d, threads %s, forward precision %s, %d repeats after %d "
+            System.out.printf(Locale.ROOT, "size %dx%d, threads %s, precision %s, %d repeats after %d "
                     + "warm-up%n", w, h, threadsOption.threads == null ? "default" : threadsOption.threads,
                     forward.id(), repeats, warmup);
             report("YOLOv5n forward", PretrainedBenchmark.yoloForwardSeconds(compute, forward, h, w, warmup,
                     repeats));
             report("YOLOv5n forward+backward",
-                    PretrainedBenchmark.yoloForwardBackwardSeconds(compute, h, w, warmup, repeats));
+                    PretrainedBenchmark.yoloForwardBackwardSeconds(compute, forward, h, w, warmup, repeats));
             report("MFNet forward", PretrainedBenchmark.mfnetForwardSeconds(compute, forward, h, w, warmup,
                     repeats));
         }

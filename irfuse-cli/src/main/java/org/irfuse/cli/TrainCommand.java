@@ -136,8 +136,9 @@ public final class TrainCommand implements Callable<Integer> {
     SharedOptions.Threads threadsOption;
     @picocli.CommandLine.Mixin
     SharedOptions.Device deviceOption;
-    @Option(names = "--precision", paramLabel = "P", description = "warmup: fp32 (default) or bf16 mixed precision "
-            + "(bf16 convolutions, float32 loss, gradients and Adam)")
+    @Option(names = "--precision", paramLabel = "P", description = "fp32 (default), bf16 or auto: bf16 is mixed "
+            + "precision (convolutions of the fusion network and, bilevel, of the discriminator in bf16; the task "
+            + "network, losses, gradients and optimizers in float32); stored resolved, a resume keeps it")
     String precision;
 
 

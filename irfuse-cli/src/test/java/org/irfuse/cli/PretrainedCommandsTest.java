@@ -199,6 +199,12 @@ class PretrainedCommandsTest {
         r = CliRun.of(concat(common, "--steps", "3", "--resume"));
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("steps 2 -> 3"), r.err());
+        // The precision is part of the run (fp32 by default, stored resolved): another one is refused by name.
+        assertEquals("fp32", JsonParser.parseString(Files.readString(run.resolve("config.json"))).getAsJsonObject()
+                .get("precision").getAsString());
+        r = CliRun.of(concat(common, "--steps", "2", "--precision", "bf16", "--resume"));
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--precision \"fp32\" -> \"bf16\""), r.err());
         r = CliRun.of(concat(common, "--steps", "2", "--resume"));
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(log2, Files.readAllLines(run.resolve("log.jsonl")));

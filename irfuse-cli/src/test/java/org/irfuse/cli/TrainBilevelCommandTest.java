@@ -50,6 +50,14 @@ class TrainBilevelCommandTest {
         assertTrue(upper.has("weight.D") && upper.has("r.T") && upper.has("gradnorm.agg"));
         assertTrue(Files.isRegularFile(runDir.resolve("model").resolve("model-card.json")));
         assertTrue(Files.readString(runDir.resolve("model").resolve("model-card.json")).contains("\"bilevel\""));
+        // The precision is part of the run (fp32 by default, stored resolved): resuming in another is refused by
+        // name before anything is touched.
+        assertEquals("fp32", cfg.get("precision").getAsString());
+        StringWriter refused = new StringWriter();
+        assertEquals(Errors.USER_ERROR, run(refused, "train", "--resume", "--precision", "bf16", "--threads", "1",
+                "-o", runDir.toString()));
+        assertTrue(refused.toString().contains("--precision \"fp32\" -> \"bf16\""), refused.toString());
+        assertEquals(log, Files.readAllLines(runDir.resolve("log.jsonl")), "the refused resume changed the log");
     }
 
     @Test

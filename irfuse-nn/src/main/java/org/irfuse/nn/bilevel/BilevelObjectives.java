@@ -2,13 +2,13 @@ package org.irfuse.nn.bilevel;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 import java.util.List;
 import java.util.Map;
 import org.irfuse.nn.loss.FusionLoss;
 import org.irfuse.nn.loss.LossInputs;
 import org.irfuse.nn.modules.FusionNetwork;
 import org.irfuse.nn.modules.PixelDiscriminator;
+import org.irfuse.nn.runtime.MixedPrecision;
 import org.irfuse.nn.runtime.Scalars;
 import org.irfuse.nn.task.ColourComposite;
 import org.irfuse.nn.task.SemanticTask;
@@ -27,6 +27,16 @@ import org.irfuse.nn.task.SemanticTask;
  *
  * In the lower task objective D's score is detached: it does not depend on ω_T, so this changes neither the
  * value nor ∇_ω f_T, and it keeps D's gradient buffers untouched by the task's lower update.
+ *
+ * <p>Precision ({@link MixedPrecision}): the fusion network θ and the discriminator ω_D run in the run's precision
+ * — in bf16 on per-pass bf16 casts of their float32 weights, outputs promoted to float32. The discriminator's
+ * BatchNorm runs in training mode and updates its running statistics in place, so it keeps its float32 γ, β and
+ * statistics ({@link MixedPrecision#weightsWithFloat32Norm}); its 1×1 convolutions are about a quarter of a lower
+ * step in float32 (docs/benchmarks.md), so they are worth bf16. The task network ω_T always runs in float32
+ * here: with both θ and YOLOv5n in bf16 the gradient reaching θ through YOLOv5n was not reproducible (‖G_T‖ of the
+ * same tiny run between 0.09 and 1.35 over nine processes; each network alone in bf16 and θ with D in bf16 repeat
+ * bit for bit), and at the bi-level crop sizes the task network is a small part of a step. Every loss, and so
+ * every gradient the hypergradient combines, is float32.
  */
 public final class BilevelObjectives {
     /** Weight of the critic term in f_D. */
@@ -39,28 +49,28 @@ public final class BilevelObjectives {
     private final FusionNetwork fusion;
     private final PixelDiscriminator discriminator;
     private final SemanticTask task;
-    private final ParameterStore ps;
+    private final MixedPrecision precision;
     private final FusionLoss loss;
 
     /** The objectives with METHOD.md's {@code L_fus} ({@link FusionLoss#DEFAULT_SPEC}). */
     public BilevelObjectives(FusionNetwork fusion, PixelDiscriminator discriminator, SemanticTask task,
-            ParameterStore ps) {
-        this(fusion, discriminator, task, ps, FusionLoss.defaults());
+            MixedPrecision precision) {
+        this(fusion, discriminator, task, precision, FusionLoss.defaults());
     }
 
     /** The objectives with {@code loss} as {@code L_fus} ({@code --loss}). */
     public BilevelObjectives(FusionNetwork fusion, PixelDiscriminator discriminator, SemanticTask task,
-            ParameterStore ps, FusionLoss loss) {
+            MixedPrecision precision, FusionLoss loss) {
         this.fusion = fusion;
         this.discriminator = discriminator;
         this.task = task;
-        this.ps = ps;
+        this.precision = precision;
         this.loss = loss;
     }
 
     /** Ŷ = θ(I, Y), differentiable in θ. */
     public NDArray fused(TrainingBatch b) {
-        return fusion.fuse(ps, b.arrays().infrared(), b.arrays().luminance(), true);
+        return fusion.fuse(precision, b.scope(), b.arrays().infrared(), b.arrays().luminance(), true);
     }
 
     /**
@@ -79,25 +89,29 @@ public final class BilevelObjectives {
         return new LossInputs(fused, b.arrays().infrared(), b.arrays().luminance(), b.arrays().target());
     }
 
-    private NDArray meanScore(NDArray image) {
-        return discriminator.score(ps, image, true).mean();
+    private NDArray meanScore(NDArray image, TrainingBatch b) {
+        if (precision.precision() == org.irfuse.nn.runtime.Precision.FP32) {
+            return discriminator.score(precision.parameters(), image, true).mean();
+        }
+        return precision.output(discriminator.score(precision.weightsWithFloat32Norm(b.scope()),
+                precision.input(image), true)).mean();
     }
 
     /** {@code f_D = L_fus + 0.25·(mean D(Ŷ) − mean D(M))}. */
     public NDArray lowerDiscriminator(NDArray fused, TrainingBatch b) {
-        NDArray critic = meanScore(fused).sub(meanScore(b.arrays().target()));
+        NDArray critic = meanScore(fused, b).sub(meanScore(b.arrays().target(), b));
         return fusionLoss(fused, b).add(Scalars.mul(critic, LOWER_D_WEIGHT));
     }
 
     /** {@code f̃_D = L_fus − 0.5·mean D(Ŷ)} (also F_D, on the upper batch). */
     public NDArray generatorDiscriminator(NDArray fused, TrainingBatch b) {
-        NDArray s = meanScore(fused);
+        NDArray s = meanScore(fused, b);
         return fusionLoss(fused, b).sub(Scalars.mul(s, GENERATOR_D_WEIGHT));
     }
 
     /** {@code f_T = L_task(C(Ŷ, V)) − 0.01·mean D(Ŷ)} (also f̃_T, and F_T on the upper batch). */
     public NDArray taskObjective(NDArray fused, TrainingBatch b, boolean detachCritic) {
-        NDArray s = meanScore(fused);
+        NDArray s = meanScore(fused, b);
         if (detachCritic) {
             s = s.stopGradient();
         }
@@ -107,7 +121,7 @@ public final class BilevelObjectives {
     /** {@code L_task(ω_T; C(Ŷ, V))} alone. */
     public NDArray taskLoss(NDArray fused, TrainingBatch b) {
         NDArray colour = ColourComposite.of(fused, b.arrays().cb(), b.arrays().cr());
-        return task.loss(ps, colour, b.raw(), b.scope(), true);
+        return task.loss(precision.float32(), colour, b.raw(), b.scope(), true);
     }
 
     /** Module D of the hypergradient for a (training, upper) pair of batches. */

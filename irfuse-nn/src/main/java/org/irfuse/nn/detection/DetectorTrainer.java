@@ -24,6 +24,8 @@ import org.irfuse.core.pairs.ImagePair;
 import org.irfuse.nn.optim.Adam;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.runtime.Gradients;
+import org.irfuse.nn.runtime.MixedPrecision;
+import org.irfuse.nn.runtime.Precision;
 import org.irfuse.nn.train.BatchArrays;
 import org.irfuse.nn.train.LearningRateSchedule;
 import org.irfuse.nn.train.RunFolder;
@@ -73,6 +75,11 @@ public final class DetectorTrainer {
         /** Adam's peak rate: small, the network is pretrained (docs/experiments.md, "Fine-tuning YOLOv5n"). */
         public double lr = 1e-5;
         public double weightDecay = 1e-4;
+        /**
+         * fp32, or bf16: mixed precision (YOLOv5n's convolutions forward and backward in bfloat16 on per-step casts
+         * of the float32 weights; the YOLOv5 loss, gradients and Adam in float32). Resolved before the run starts.
+         */
+        public String precision = "fp32";
         public int checkpointEvery = 100;
         public int logEvery = 10;
         public long seed = 1;
@@ -84,6 +91,7 @@ public final class DetectorTrainer {
             org.irfuse.nn.train.SettingChecks.crop(minCrop, maxCrop);
             org.irfuse.nn.train.SettingChecks.positive("lr", lr);
             org.irfuse.nn.train.SettingChecks.notNegative("weight-decay", weightDecay);
+            org.irfuse.nn.train.SettingChecks.precision(precision);
         }
     }
 
@@ -164,6 +172,11 @@ public final class DetectorTrainer {
                 throw new IllegalArgumentException(s.name() + ": training a detector needs boxes for every sample");
             }
         }
+        cfg.validate();
+        // Stored resolved, so a resumed run keeps the precision it started with on any machine.
+        Precision resolved = Precision.resolve(cfg.precision, compute.device());
+        cfg.precision = resolved.id();
+        MixedPrecision precision = MixedPrecision.of(compute, resolved);
         TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, resume, overwrite);
         YoloV5n net = YoloV5n.load(Path.of(cfg.initWeights), compute.root());
         ClassMapping classes = ClassMapping.parse(cfg.classMap, ClassMapping.COCO, cfg.classes);
@@ -174,7 +187,7 @@ public final class DetectorTrainer {
         long start = session.restore(compute, blocks, Map.of("detector", adam));
         List<Parameter> params = YoloDetectionTask.trainable(net, cfg.freezeBackbone);
         loop(cfg, samples, run, start, params, blocks, adam, compute, listener, (image, batch, scope) -> {
-            YoloLoss.Parts parts = task.parts(compute.parameters(), image, batch, scope, true);
+            YoloLoss.Parts parts = task.parts(precision, image, batch, scope, true);
             Map<String, Object> terms = new LinkedHashMap<>();
             terms.put("loss.detection", parts.total());
             terms.put("loss.box", parts.box());

@@ -10,6 +10,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.irfuse.nn.runtime.Intermediates;
+import org.irfuse.nn.runtime.MixedPrecision;
+import org.irfuse.nn.runtime.Precision;
 import java.util.Locale;
 
 /**
@@ -88,6 +90,23 @@ public final class FusionNetwork extends AbstractBlock {
     /** Forward pass: {@code inputs} is (infrared N×1×H×W, luminance N×1×H×W); returns Ŷ, N×1×H×W. */
     public NDArray fuse(ParameterStore ps, NDArray infrared, NDArray luminance, boolean training) {
         return forward(ps, new NDList(infrared, luminance), training).singletonOrThrow();
+    }
+
+    /**
+     * The training forward pass in {@code precision}'s number format: the plain {@link #fuse} in float32; in bf16
+     * the two inputs are laid out channels-last in one N×H×W×2 array (viewed as N×2×H×W, as in inference:
+     * {@code Fuser}), the network runs on bf16 casts of its weights and Ŷ comes back as float32.
+     */
+    public NDArray fuse(MixedPrecision precision, NDManager scope, NDArray infrared, NDArray luminance,
+            boolean training) {
+        if (precision.precision() != Precision.BF16) {
+            return fuse(precision.parameters(), infrared, luminance, training);
+        }
+        Shape s = infrared.getShape();
+        Shape nhwc = new Shape(s.get(0), s.get(2), s.get(3), 1);
+        NDArray x = infrared.reshape(nhwc).concat(luminance.reshape(nhwc), 3).transpose(0, 3, 1, 2);
+        NDArray out = forward(precision.weights(scope), new NDList(precision.cast(x)), training).singletonOrThrow();
+        return precision.output(out);
     }
 
     @Override

@@ -9,12 +9,14 @@ import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.runtime.InferencePrecision;
+import org.irfuse.nn.runtime.MixedPrecision;
 import org.irfuse.nn.runtime.Precision;
 
 /**
  * Wall-clock cost of the pretrained networks (weights do not change the cost, so freshly initialised ones are
  * timed): YOLOv5n forward (to the decoded output on the host) and forward + backward (gradients to every weight
- * and to the input image, as a fine-tuning or bi-level step needs), MFNet forward. Sizes are padded to the
+ * and to the input image, as a fine-tuning or bi-level step needs; in bf16 as mixed-precision training runs it),
+ * MFNet forward. Sizes are padded to the
  * networks' multiples as their runners do (640×480 needs none: 480 = 15·32 = 30·16). Every
  * timed repeat in seconds after untimed warm-up repeats; callers report the median.
  */
@@ -37,16 +39,22 @@ public final class PretrainedBenchmark {
         }
     }
 
-    public static double[] yoloForwardBackwardSeconds(Compute compute, int height, int width, int warmup,
-            int repeats) {
+    /**
+     * YOLOv5n forward + backward as a training step runs it in {@code precision}: float32, or mixed precision
+     * ({@link MixedPrecision}: bf16 casts of the float32 weights made inside the step, channels-last bf16 input,
+     * raw outputs promoted to float32 before the loss), gradients to every float32 weight and to the input image.
+     */
+    public static double[] yoloForwardBackwardSeconds(Compute compute, Precision precision, int height, int width,
+            int warmup, int repeats) {
         YoloV5n net = YoloV5n.create(compute.root());
+        MixedPrecision mixed = MixedPrecision.of(compute, precision);
         Shape s = new Shape(1, 3, roundUp(height, YoloV5n.SIZE_MULTIPLE), roundUp(width, YoloV5n.SIZE_MULTIPLE));
         return time(warmup, repeats, () -> {
             try (NDManager step = compute.newStep()) {
                 NDArray x = step.randomUniform(0, 1, s);
                 x.setRequiresGradient(true);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDList raw = net.raw(compute.parameters(), x, true);
+                    NDList raw = mixed.output(net.raw(mixed.weights(step), mixed.input(x), true));
                     NDArray loss = raw.get(0).square().mean().add(raw.get(1).square().mean())
                             .add(raw.get(2).square().mean());
                     gc.backward(loss);

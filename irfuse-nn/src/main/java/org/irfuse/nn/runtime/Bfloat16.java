@@ -67,7 +67,7 @@ public final class Bfloat16 {
      * (a training step makes a new store each step, {@link #trainingWeights}).
      */
     public ParameterStore weights(NDManager owner) {
-        return new Weights(this, owner);
+        return new Weights(this, owner, true);
     }
 
     /**
@@ -87,26 +87,50 @@ public final class Bfloat16 {
     /**
      * A parameter store for one mixed-precision training step: bf16 casts of the float32 (master) parameters, made
      * under the gradient collector so the casts are recorded and the gradients reach the float32 parameters,
-     * which the optimizer updates as usual. Each parameter is cast once per store; make one per step, in the
-     * step's manager, and the casts are freed with it.
+     * which the optimizer updates as usual. Each parameter is cast once per store; make one per forward pass (a
+     * cast belongs to one gradient collector's graph and goes stale when the optimizer moves its parameter), in
+     * the step's manager, and the casts are freed with it ({@link MixedPrecision#weights}).
      */
     public ParameterStore trainingWeights(NDManager step) {
-        return new Weights(this, step);
+        return new Weights(this, step, true);
     }
+
+    /**
+     * {@link #trainingWeights} for a network whose BatchNorm runs in training mode (batch statistics, running
+     * statistics updated in place): BatchNorm's γ, β and running statistics are handed over as the float32
+     * parameters themselves, every other parameter as a bf16 cast. PyTorch's CPU batch norm takes a bf16 input with
+     * float32 parameters ("mixed type": statistics in float32, output bf16), so the running statistics keep
+     * updating the float32 masters, which a bf16 copy would not carry back.
+     */
+    public ParameterStore trainingWeightsWithFloat32Norm(NDManager step) {
+        return new Weights(this, step, false);
+    }
+
+    private static final java.util.Set<Parameter.Type> NORM = java.util.EnumSet.of(Parameter.Type.GAMMA,
+            Parameter.Type.BETA, Parameter.Type.RUNNING_MEAN, Parameter.Type.RUNNING_VAR);
 
     private static final class Weights extends ParameterStore {
         private final Bfloat16 bf16;
         private final NDManager owner;
+        private final boolean castNorm;
         private final Map<String, NDArray> copies = new HashMap<>();
 
-        Weights(Bfloat16 bf16, NDManager owner) {
+        Weights(Bfloat16 bf16, NDManager owner, boolean castNorm) {
             super(owner, false);
             this.bf16 = bf16;
             this.owner = owner;
+            this.castNorm = castNorm;
         }
 
         @Override
         public NDArray getValue(Parameter parameter, Device device, boolean training) {
+            if (parameter == null) {
+                // An absent parameter (a convolution without bias), as DJL's own store answers.
+                return null;
+            }
+            if (!castNorm && NORM.contains(parameter.getType())) {
+                return parameter.getArray();
+            }
             return copies.computeIfAbsent(parameter.getId(), id -> {
                 NDArray source = parameter.getArray();
                 if (source.getDataType() != DataType.FLOAT32) {

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
+import org.irfuse.nn.runtime.MixedPrecision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +58,7 @@ public final class MfNetSegmentationTask implements SemanticTask {
     }
 
     @Override
-    public NDArray loss(ParameterStore ps, NDArray colour, CropSampler.Batch batch, NDManager scope,
+    public NDArray loss(MixedPrecision precision, NDArray colour, CropSampler.Batch batch, NDManager scope,
             boolean training) {
         if (batch.labels() == null) {
             throw new IllegalArgumentException("segmentation needs per-pixel labels; this training data has none "
@@ -72,7 +72,10 @@ public final class MfNetSegmentationTask implements SemanticTask {
             ir = ir.toType(colour.getDataType(), false);
         }
         NDArray x = YoloDetectionTask.pad(NDArrays.concat(new NDList(colour, ir), 1), MfNet.SIZE_MULTIPLE, 0f);
-        NDArray logits = network.logits(ps, x, training).get(":, :, 0:" + h + ", 0:" + w);
+        // In bf16 MFNet runs channels-last on bf16 weights; its logits come back as float32 before the crop, so
+        // the cross-entropy is float32.
+        NDArray logits = precision.output(network.logits(precision.weights(scope), precision.input(x), training))
+                .get(":, :, 0:" + h + ", 0:" + w);
         for (int v : batch.labels()) {
             if (v < 0 || v >= MfNet.CLASSES) {
                 throw new IllegalArgumentException("label " + v + " is outside MFNet's classes 0.." + (MfNet.CLASSES - 1));

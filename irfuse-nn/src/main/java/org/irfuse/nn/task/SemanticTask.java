@@ -3,7 +3,7 @@ package org.irfuse.nn.task;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
+import org.irfuse.nn.runtime.MixedPrecision;
 import java.util.List;
 import java.util.Map;
 import org.irfuse.core.datasets.CropSampler;
@@ -25,11 +25,13 @@ public interface SemanticTask {
     /**
      * The task loss of a batch.
      *
+     * @param precision how the network runs: its float32 parameters, or bf16 casts of them (mixed precision; the
+     *     loss itself is float32 either way)
      * @param colour the colour fused image, N×3×H×W in [0,1] (differentiable in the fusion network's parameters)
      * @param batch the batch the image was made from: its labels or boxes are the targets
      * @param scope the step's manager, for target tensors
      */
-    NDArray loss(ParameterStore ps, NDArray colour, CropSampler.Batch batch, NDManager scope, boolean training);
+    NDArray loss(MixedPrecision precision, NDArray colour, CropSampler.Batch batch, NDManager scope, boolean training);
 
     /**
      * Held-out scores of the task network on whole samples, given each sample's colour fused image (keys

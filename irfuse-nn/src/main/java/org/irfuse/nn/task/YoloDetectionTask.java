@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
+import org.irfuse.nn.runtime.MixedPrecision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,20 +104,24 @@ public final class YoloDetectionTask implements SemanticTask {
     }
 
     @Override
-    public NDArray loss(ParameterStore ps, NDArray colour, CropSampler.Batch batch, NDManager scope,
+    public NDArray loss(MixedPrecision precision, NDArray colour, CropSampler.Batch batch, NDManager scope,
             boolean training) {
-        return parts(ps, colour, batch, scope, training).total();
+        return parts(precision, colour, batch, scope, training).total();
     }
 
-    /** The loss with its terms (for logging); {@code image} is N×3×H×W in [0, 1]. */
-    public YoloLoss.Parts parts(ParameterStore ps, NDArray image, CropSampler.Batch batch, NDManager scope,
+    /**
+     * The loss with its terms (for logging); {@code image} is N×3×H×W float32 in [0, 1]. In bf16 the network runs
+     * channels-last on bf16 casts of its weights and the raw head outputs come back as float32, so the YOLOv5 loss
+     * (CIoU, BCE) and its gradient into the outputs are float32.
+     */
+    public YoloLoss.Parts parts(MixedPrecision precision, NDArray image, CropSampler.Batch batch, NDManager scope,
             boolean training) {
         if (batch.boxes() == null) {
             throw new IllegalArgumentException("the detection task needs boxes: the training samples carry none "
                     + "(use --msrs-weak DIR or --synthetic N; segmentation datasets carry no boxes)");
         }
         NDArray x = pad(image, YoloV5n.SIZE_MULTIPLE, YoloDetector.PAD_VALUE);
-        NDList raw = network.raw(ps, x, training);
+        NDList raw = precision.output(network.raw(precision.weights(scope), precision.input(x), training));
         return YoloLoss.of(raw, batch.boxes(), networkClass, network.head().anchors(), YoloV5n.STRIDES, gains, scope);
     }
 

@@ -12,6 +12,8 @@ import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.modules.FusionNetwork.Width;
 import org.irfuse.nn.modules.PixelDiscriminator;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.MixedPrecision;
+import org.irfuse.nn.runtime.Precision;
 import org.irfuse.nn.task.SemanticTask;
 
 /**
@@ -34,6 +36,50 @@ public final class BilevelBenchmark {
     }
 
     private BilevelBenchmark() {
+    }
+
+    /**
+     * Only METHOD.md's schedule ({@code bilevel K}, or the base config's mode), in the base config's precision: the
+     * mixed-precision comparison times this once per precision.
+     */
+    public static Timing schedule(BilevelTrainer.Config base, List<PairSample> train, List<PairSample> upper,
+            int steps, int warmupSteps, Compute compute) throws java.io.IOException {
+        return time(base.mode + " K=" + base.upperEvery + " " + base.precision, base, train, upper, steps,
+                warmupSteps, compute);
+    }
+
+    /**
+     * Seconds of one forward + backward pass of the pixel discriminator ω_D, as a lower step runs it (scores of Ŷ
+     * and of M, a batch of {@code batch} crops of side {@code side}), after untimed warm-up repeats, in float32 or
+     * in bf16 through {@link MixedPrecision} (timing only: the trainers keep ω_D in float32, see
+     * {@link org.irfuse.nn.bilevel.BilevelObjectives}).
+     */
+    public static double[] discriminatorSeconds(Compute compute, Precision precision, int batch, int side,
+            int warmup, int repeats) {
+        MixedPrecision mixed = MixedPrecision.of(compute, precision);
+        PixelDiscriminator disc = new PixelDiscriminator();
+        disc.initialize(compute.root(), DataType.FLOAT32, PixelDiscriminator.initShape());
+        List<ai.djl.nn.Parameter> params = BilevelStep.trainable(disc);
+        double[] out = new double[repeats];
+        for (int i = 0; i < warmup + repeats; i++) {
+            long t0 = System.nanoTime();
+            try (ai.djl.ndarray.NDManager step = compute.newStep()) {
+                ai.djl.ndarray.types.Shape s = new ai.djl.ndarray.types.Shape(batch, 1, side, side);
+                ai.djl.ndarray.NDArray fused = step.randomUniform(0, 1, s);
+                ai.djl.ndarray.NDArray target = step.randomUniform(0, 1, s);
+                try (ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    ai.djl.ndarray.NDArray l = mixed.output(disc.score(mixed.weightsWithFloat32Norm(step), mixed.input(fused), true))
+                            .mean().sub(mixed.output(disc.score(mixed.weightsWithFloat32Norm(step), mixed.input(target), true))
+                            .mean());
+                    gc.backward(l);
+                }
+                org.irfuse.nn.runtime.Gradients.takeAndZero(params, step);
+            }
+            if (i >= warmup) {
+                out[i - warmup] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        return out;
     }
 
     public static List<Timing> run(BilevelTrainer.Config base, List<PairSample> train, List<PairSample> upper,

@@ -28,6 +28,8 @@ import org.irfuse.nn.optim.Optimizer;
 import org.irfuse.nn.optim.Sgd;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.runtime.Gradients;
+import org.irfuse.nn.runtime.MixedPrecision;
+import org.irfuse.nn.runtime.Precision;
 import org.irfuse.nn.task.SemanticTask;
 import org.irfuse.nn.task.YoloDetectionTask;
 import org.irfuse.core.image.Image;
@@ -69,6 +71,7 @@ public final class BilevelStep {
     private final FusionNetwork fusion;
     private final PixelDiscriminator discriminator;
     private final SemanticTask task;
+    private final MixedPrecision precision;
     private final BilevelObjectives objectives;
     private final Hypergradient.Mode mode;
     private final Aggregation aggregation;
@@ -90,8 +93,14 @@ public final class BilevelStep {
         this.fusion = fusion;
         this.discriminator = discriminator;
         this.task = task;
-        this.objectives = new BilevelObjectives(fusion, discriminator, task, compute.parameters(),
-                FusionLoss.parse(cfg.loss));
+        Precision p = Precision.resolve(cfg.precision, compute.device());
+        if (p != Precision.FP32 && dataType != DataType.FLOAT32) {
+            throw new IllegalArgumentException("--precision bf16 trains float32 networks, not " + dataType);
+        }
+        // fp32: the networks' own parameters, unchanged (the exact path); bf16: θ and ω_D in mixed precision
+        // (BilevelObjectives says which parts stay float32 and why).
+        this.precision = MixedPrecision.of(compute, p);
+        this.objectives = new BilevelObjectives(fusion, discriminator, task, precision, FusionLoss.parse(cfg.loss));
         this.mode = Hypergradient.Mode.parse(cfg.mode);
         this.aggregation = Aggregation.byName(cfg.aggregation);
         this.theta = trainable(fusion);
@@ -148,7 +157,7 @@ public final class BilevelStep {
 
     /** The batch as tensors in {@code scope}, with the detached Ŷ of the current θ. */
     public TrainingBatch tensors(CropSampler.Batch raw, NDManager scope) {
-        return TrainingBatch.of(raw, scope, dataType, fusion, compute.parameters());
+        return TrainingBatch.of(raw, scope, dataType, fusion, precision);
     }
 
     /**

@@ -23,6 +23,7 @@ import org.irfuse.nn.loss.FusionLoss;
 import org.irfuse.nn.modules.FusionNetwork.Width;
 import org.irfuse.nn.modules.PixelDiscriminator;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.Precision;
 import org.irfuse.nn.task.SemanticTask;
 import org.irfuse.nn.task.MfNetSegmentationTask;
 import org.irfuse.nn.task.YoloDetectionTask;
@@ -103,6 +104,13 @@ public final class BilevelTrainer {
          * learning rates of short CPU runs one such step can blow θ up. Logged as {@code clip.scale}.
          */
         public double upperClip = 0;
+        /**
+         * fp32, or bf16: mixed precision for θ and ω_D (their convolutions forward and backward in bfloat16 on
+         * per-pass casts of the float32 weights); ω_T, ω_D's BatchNorm, every loss, gradient, r_k, aggregation and
+         * SGD state stay float32 ({@link org.irfuse.nn.bilevel.BilevelObjectives} says why). Resolved before the
+         * run starts; auto is not stored.
+         */
+        public String precision = "fp32";
         /** The fusion loss L_fus in f_D, f̃_D and F_D ({@link FusionLoss#parse}; default METHOD.md's). */
         public String loss = FusionLoss.DEFAULT_SPEC;
         public int checkpointEvery = 100;
@@ -146,6 +154,7 @@ public final class BilevelTrainer {
                 SettingChecks.positive("task-lr", taskLr);
             }
             SettingChecks.notNegative("upper-clip", upperClip);
+            SettingChecks.precision(precision);
             // Stored canonical, so --resume sees saliency=1.0 and saliency=1 as the same setting.
             loss = FusionLoss.parse(loss).spec();
         }
@@ -192,6 +201,8 @@ public final class BilevelTrainer {
         cfg.validate();
         // Stored resolved, so config.json says which rate the task trained at (and a resumed run keeps it).
         cfg.taskLr = cfg.taskLr();
+        // Stored resolved, so a resumed run keeps the precision it started with on any machine.
+        cfg.precision = Precision.resolve(cfg.precision, compute.device()).id();
         TrainingSession session = TrainingSession.open(run, cfg, cfg.seed, resume, overwrite);
         FusionModel model = init != null ? init
                 : FusionModel.initialise(Width.parse(cfg.width), compute, DataType.FLOAT32);

@@ -109,7 +109,7 @@ public final class RunFolder {
                 continue;
             }
             if (!mayChange.contains(k) && !Objects.equals(before.get(k), now.get(k))) {
-                differ.add(k + " " + before.get(k) + " -> " + now.get(k));
+                differ.add("--" + RunConfig.kebab(k) + " " + before.get(k) + " -> " + now.get(k));
             }
         }
         if (!differ.isEmpty()) {

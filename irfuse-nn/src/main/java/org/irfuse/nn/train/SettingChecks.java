@@ -30,6 +30,16 @@ public final class SettingChecks {
         }
     }
 
+    /**
+     * A training precision as the user wrote it: fp32, bf16 or auto (resolved before a run starts and stored
+     * resolved, so a resumed run keeps the precision it started with on any machine).
+     */
+    public static void precision(String precision) {
+        if (!"fp32".equals(precision) && !"bf16".equals(precision) && !"auto".equals(precision)) {
+            throw new IllegalArgumentException("--precision must be fp32, bf16 or auto, got '" + precision + "'");
+        }
+    }
+
     public static void crop(int min, int max) {
         if (min < 8 || max < min) {
             throw new IllegalArgumentException("--crop must be MIN:MAX with 8 <= MIN <= MAX, got " + min + ":"

@@ -29,6 +29,7 @@ import org.irfuse.nn.optim.Adam;
 import org.irfuse.nn.optim.Optimizer;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.runtime.Gradients;
+import org.irfuse.nn.runtime.MixedPrecision;
 import org.irfuse.nn.runtime.Precision;
 
 /**
@@ -72,9 +73,7 @@ public final class WarmupTrainer {
             SettingChecks.atLeast("synthetic", synthetic, 0);
             // Stored canonical, so --resume sees saliency=1.0 and saliency=1 as the same setting.
             loss = FusionLoss.parse(loss).spec();
-            if (!precision.equals("fp32") && !precision.equals("bf16") && !precision.equals("auto")) {
-                throw new IllegalArgumentException("--precision must be fp32, bf16 or auto, got '" + precision + "'");
-            }
+            SettingChecks.precision(precision);
         }
     }
 
@@ -106,7 +105,7 @@ public final class WarmupTrainer {
         CropSampler sampler = new CropSampler(samples, cfg.minCrop, cfg.maxCrop);
         LearningRateSchedule schedule = LearningRateSchedule.scaled(cfg.lr, cfg.steps);
         List<PairSample> previews = samples.subList(0, Math.min(2, samples.size()));
-        Precision precision = Precision.resolve(cfg.precision, compute.device());
+        MixedPrecision mixed = MixedPrecision.of(compute, Precision.resolve(cfg.precision, compute.device()));
         FusionLoss fusionLoss = FusionLoss.parse(cfg.loss);
         long t0 = System.nanoTime();
         new TrainingLoop()
@@ -123,7 +122,7 @@ public final class WarmupTrainer {
                     try (NDManager scope = compute.newStep()) {
                         BatchArrays b = BatchArrays.of(batch, scope, DataType.FLOAT32);
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray fused = MixedPrecision.fuse(model.network(), compute, precision, scope, b);
+                            NDArray fused = model.network().fuse(mixed, scope, b.infrared(), b.luminance(), true);
                             FusionLoss.Evaluation l = fusionLoss.evaluate(
                                     new LossInputs(fused, b.infrared(), b.luminance(), b.target()));
                             gc.backward(l.total());

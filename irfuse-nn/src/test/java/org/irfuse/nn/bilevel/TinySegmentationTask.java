@@ -17,6 +17,7 @@ import org.irfuse.core.datasets.CropSampler;
 import org.irfuse.core.datasets.PairSample;
 import org.irfuse.core.image.Image;
 import org.irfuse.nn.modules.Convolutions;
+import org.irfuse.nn.runtime.MixedPrecision;
 import org.irfuse.nn.task.MfNetSegmentationTask;
 import org.irfuse.nn.task.SemanticTask;
 
@@ -54,8 +55,9 @@ final class TinySegmentationTask implements SemanticTask {
     }
 
     @Override
-    public NDArray loss(ParameterStore ps, NDArray colour, CropSampler.Batch batch, NDManager scope,
+    public NDArray loss(MixedPrecision precision, NDArray colour, CropSampler.Batch batch, NDManager scope,
             boolean training) {
+        ParameterStore ps = precision.weights(scope);
         NDArray labels = scope.create(batch.labels(), new Shape(batch.size(), batch.height(), batch.width()))
                 .toType(DataType.INT64, false);
         return MfNetSegmentationTask.crossEntropy(logits(ps, colour, training), labels);
