@@ -33,10 +33,11 @@ import org.irfuse.nn.task.SemanticTask;
  * BatchNorm runs in training mode and updates its running statistics in place, so it keeps its float32 γ, β and
  * statistics ({@link MixedPrecision#weightsWithFloat32Norm}); its 1×1 convolutions are about a quarter of a lower
  * step in float32 (docs/benchmarks.md), so they are worth bf16. The task network ω_T always runs in float32
- * here: with both θ and YOLOv5n in bf16 the gradient reaching θ through YOLOv5n was not reproducible (‖G_T‖ of the
- * same tiny run between 0.09 and 1.35 over nine processes; each network alone in bf16 and θ with D in bf16 repeat
- * bit for bit), and at the bi-level crop sizes the task network is a small part of a step. Every loss, and so
- * every gradient the hypergradient combines, is float32.
+ * here, because that is faster: at the bi-level crops (144 px, batch 2) YOLOv5n in bf16 made a step slower, not
+ * faster (bin/bench-train, docs/benchmarks.md; not profiled). In bf16 it was reproducible and within the
+ * accuracy bounds of MixedPrecisionTrainingTest (the 15× variation once seen with θ and YOLOv5n in bf16 was the
+ * scalar use-after-free fixed by runtime/Scalars, docs/reliability.md). Every loss, and so every gradient the
+ * hypergradient combines, is float32.
  */
 public final class BilevelObjectives {
     /** Weight of the critic term in f_D. */
