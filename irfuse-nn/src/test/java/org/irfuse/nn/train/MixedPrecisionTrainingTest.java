@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,28 +92,28 @@ class MixedPrecisionTrainingTest {
 
     @TempDir
     static Path shared;
-    private static String fp32;
+    private static final Map<String, String> probes = new HashMap<>();
 
     /** The fp32 probe's output, run once for the class. */
-    static synchronized String fp32() throws Exception {
-        model("yolov5n_coco.npz");
-        model("mfnet_mfnet9.npz");
-        if (fp32 == null) {
-            fp32 = child("fp32", shared.resolve("fp32"));
-        }
-        return fp32;
+    static String fp32() throws Exception {
+        return probe("fp32");
     }
 
-    private static String bf16;
-
     /** The bf16 probe's output, run once for the class. */
-    static synchronized String bf16() throws Exception {
+    static String bf16() throws Exception {
+        return probe("bf16");
+    }
+
+    /** The output of the probe in {@code precision}, run once for the class (in its own folder). */
+    private static synchronized String probe(String precision) throws Exception {
         model("yolov5n_coco.npz");
         model("mfnet_mfnet9.npz");
-        if (bf16 == null) {
-            bf16 = child("bf16", shared.resolve("bf16"));
+        String out = probes.get(precision);
+        if (out == null) {
+            out = child(precision, shared.resolve(precision));
+            probes.put(precision, out);
         }
-        return bf16;
+        return out;
     }
 
     /**
