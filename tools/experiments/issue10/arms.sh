@@ -2,7 +2,9 @@
 # Step 2: every arm starts from the warm start of the same seed and sees the same 23 registered MSRS training
 # pairs (18 lower, 5 upper; fusion-view boxes); then its model fuses the held-out sets. Resumable; finished arms
 # are skipped. Usage: [STEPS=150] arms.sh SEED [ARM...]
-# An arm name ending in -int adds SeAFusion's intensity term to the fusion loss (--loss saliency=1,intensity=1).
+# An arm name ending in -int adds SeAFusion's intensity term to the fusion loss (--loss saliency=1,intensity=1);
+# one ending in -pl (before -int, if both) also trains on data/pseudo-train: RoadScene and M3FD training pairs whose
+# boxes come from the frozen detector (pseudo_labels.py; docs/experiments.md "Pseudo-labelled pairs").
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 s=$1; shift
@@ -17,12 +19,16 @@ for a in "${arms[@]}"; do
   if [ ! -f $R/model/model-card.json ]; then
     resume=(); [ -f $R/config.json ] && resume=(--resume)
     base=${a%-int}; loss=(); [ "$base" != "$a" ] && loss=(--loss saliency=1,intensity=1)
+    more=(); [ "${base%-pl}" != "$base" ] && { base=${base%-pl}; more=(data/pseudo-train); }
     case $base in
       bilevel-*) opts=("${bl[@]}" --aggregation ${base#bilevel-}) ;;
       alternating|release-compat) opts=("${bl[@]}" --mode $base) ;;
       ws-cont) opts=(--stage warmup --data data/msrs-train --lr 1e-4 --log-every 10) ;;
       *) echo "unknown arm $a" >&2; exit 2 ;;
     esac
+    for d in "${more[@]}"; do
+      case $base in ws-cont) opts+=(--data $d) ;; *) opts+=(--msrs-weak $d) ;; esac
+    done
     opts+=("${loss[@]}")
     echo "$(date -u +%FT%TZ) start $a seed $s load $(cut -d' ' -f1-3 /proc/loadavg)"
     /usr/bin/time -f "$a: %e s wall, %U s user, %S s sys" $IRFUSE train "${opts[@]}" "${common[@]}" -o $R "${resume[@]}"
