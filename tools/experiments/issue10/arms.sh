@@ -5,6 +5,8 @@
 # An arm name ending in -int adds SeAFusion's intensity term to the fusion loss (--loss saliency=1,intensity=1);
 # one ending in -pl (before -int, if both) also trains on data/pseudo-train: RoadScene and M3FD training pairs whose
 # boxes come from the frozen detector (pseudo_labels.py; docs/experiments.md "Pseudo-labelled pairs").
+# A bi-level arm ending in -fz (before -pl) keeps the detector as pretrained (--task-lr 1e-9: the trainer asks for a
+# positive rate; its updates are 1e-6 of the default's), so the upper level trains θ for the frozen judge itself.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 s=$1; shift
@@ -20,6 +22,7 @@ for a in "${arms[@]}"; do
     resume=(); [ -f $R/config.json ] && resume=(--resume)
     base=${a%-int}; loss=(); [ "$base" != "$a" ] && loss=(--loss saliency=1,intensity=1)
     more=(); [ "${base%-pl}" != "$base" ] && { base=${base%-pl}; more=(data/pseudo-train); }
+    frozen=(); [ "${base%-fz}" != "$base" ] && { base=${base%-fz}; frozen=(--task-lr 1e-9); }
     case $base in
       bilevel-*) opts=("${bl[@]}" --aggregation ${base#bilevel-}) ;;
       alternating|release-compat) opts=("${bl[@]}" --mode $base) ;;
@@ -29,7 +32,7 @@ for a in "${arms[@]}"; do
     for d in "${more[@]}"; do
       case $base in ws-cont) opts+=(--data $d) ;; *) opts+=(--msrs-weak $d) ;; esac
     done
-    opts+=("${loss[@]}")
+    opts+=("${loss[@]}" "${frozen[@]}")
     echo "$(date -u +%FT%TZ) start $a seed $s load $(cut -d' ' -f1-3 /proc/loadavg)"
     /usr/bin/time -f "$a: %e s wall, %U s user, %S s sys" $IRFUSE train "${opts[@]}" "${common[@]}" -o $R "${resume[@]}"
   fi

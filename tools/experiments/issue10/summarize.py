@@ -87,9 +87,25 @@ def seeds_table(down, tno):
         counts = [sum(m[(s_, mt)] >= med[mt] for mt in RULE) if (s_, 'EN') in m else None for s_ in srcs]
         print(f'| {arm} | {len(srcs)} | ' + ' | '.join(cells) + ' | ' + ', '.join('—' if c is None else f'{c}/8' for c in counts) + ' |')
 
+def llvip_table(path):
+    """Person AP on the labelled LLVIP pairs (a second camera, never trained on): mean ± sample std over seeds."""
+    v = voc_scores(path)
+    arms = defaultdict(list)
+    for src in v:
+        arms[arm_of(src)[0]].append(src)
+    print('\n### Frozen YOLOv5n on the 9 labelled LLVIP pairs (person only; mean ± sample std over seeds)\n')
+    print('| arm | n | person AP@0.5 | person AP@0.5:0.95 | per seed AP@0.5 |')
+    print('|---|---|---|---|---|')
+    for arm, srcs in arms.items():
+        ap = [v[s_][('person', 'AP50')] for s_ in srcs]
+        print(f'| {arm} | {len(srcs)} | {fmt(ap)} | {fmt([v[s_][("all", "mAP50:95")] for s_ in srcs])} | '
+              + ', '.join(f'{x:.3f}' for x in ap) + ' |')
+
 if __name__ == '__main__':
     downstream('results/downstream.csv')
     seeds_table('results/downstream.csv', 'results/tno.csv')
     metric_table('results/tno.csv', 'TNO (17 pairs, cddfuse profile)', True)
     metric_table('results/rs.csv', 'RoadScene held-out (34 pairs, cddfuse)', False)
     metric_table('results/msrs.csv', 'MSRS held-out (11 pairs, cddfuse)', False)
+    if os.path.exists('results/downstream-llvip.csv'):
+        llvip_table('results/downstream-llvip.csv')
