@@ -112,9 +112,9 @@ public final class FusionNetwork extends AbstractBlock {
 
     /**
      * The inference pass (no gradient may be recording): {@link #forward}'s result bit for bit
-     * ({@code FusionNetworkInferenceTest}), in about half the time on a 2-core machine, because PReLU, ReLU and the
-     * residual additions run in place and the dense blocks' concatenations reuse {@code workspace}'s buffers 0 and 1
-     * instead of fresh arrays (docs/benchmarks.md, "Where the time goes").
+     * ({@code FusionNetworkInferenceTest}), 1.3–1.5× faster with 2 threads and 1.4–2.2× with 1 (measured under load,
+     * docs/benchmarks.md, "Where the time goes"), because PReLU, ReLU and the residual additions run in place and the
+     * dense blocks' concatenations reuse {@code workspace}'s buffers 0 and 1 instead of fresh arrays.
      *
      * @param x the 2-channel input concat(I, Y), N×2×H×W (channels-last memory keeps every layer NHWC)
      * @return Ŷ, N×1×H×W, in {@code x}'s manager
