@@ -153,22 +153,26 @@ public final class Fuser implements AutoCloseable {
                 nhwc.put(y[src + xx]);
             }
         }
-        try (NDManager step = compute.newStep()) {
-            // N×H×W×2 contiguous, viewed as N×2×H×W: channels-last strides, which the convolutions keep.
-            NDArray x = step.create(input, new Shape(1, ch, cw, 2), DataType.FLOAT32).transpose(0, 3, 1, 2);
-            NDArray raw = network.infer(inference.weights(), inference.input(x), workspace);
-            NDArray fused = inference.output(raw);
-            if (fused != raw) {
-                Intermediates.release(raw);
+        // Inference: no gradient is recorded, whatever this thread's grad mode (it is on in Spark's task threads).
+        Intermediates.withoutGradients(() -> {
+            try (NDManager step = compute.newStep()) {
+                // N×H×W×2 contiguous, viewed as N×2×H×W: channels-last strides, which the convolutions keep.
+                NDArray x = step.create(input, new Shape(1, ch, cw, 2), DataType.FLOAT32).transpose(0, 3, 1, 2);
+                NDArray raw = network.infer(inference.weights(), inference.input(x), workspace);
+                NDArray fused = inference.output(raw);
+                if (fused != raw) {
+                    Intermediates.release(raw);
+                }
+                // N×1×H×W: one channel, so channels-last and row-major are the same memory.
+                FloatBuffer result = fused.toByteBuffer().asFloatBuffer();
+                int keepW = keepX1 - keepX0;
+                for (int yy = keepY0; yy < keepY1; yy++) {
+                    result.position((yy - y0) * cw + (keepX0 - x0));
+                    result.get(out, yy * w + keepX0, keepW);
+                }
             }
-            // N×1×H×W: one channel, so channels-last and row-major are the same memory.
-            FloatBuffer result = fused.toByteBuffer().asFloatBuffer();
-            int keepW = keepX1 - keepX0;
-            for (int yy = keepY0; yy < keepY1; yy++) {
-                result.position((yy - y0) * cw + (keepX0 - x0));
-                result.get(out, yy * w + keepX0, keepW);
-            }
-        }
+            return null;
+        });
     }
 
     /** The reused direct input buffer, cleared and sized for {@code floats} values. */
