@@ -8,6 +8,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.irfuse.core.synthetic.SyntheticScenes;
@@ -15,6 +16,7 @@ import org.irfuse.nn.fusion.Fuser;
 import org.irfuse.nn.model.FusionModel;
 import org.irfuse.nn.modules.FusionNetwork.Width;
 import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.OpProfile;
 import org.irfuse.nn.runtime.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,6 +41,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "fp32, bf16 or auto") String precision;
     @Option(names = "--conv-only", description = "time a 64→64 3×3 convolution at the same size instead (ceiling)")
     boolean convOnly;
+    @Option(names = "--trace", paramLabel = "FILE", description = "run the timed runs under libtorch's operator "
+            + "profiler, write its trace (Chrome JSON) to FILE and print self time per operator; default: off")
+    Path trace;
 
     @Override
     public Integer call() throws Exception {
@@ -59,12 +64,23 @@ public final class BenchCommand implements Callable<Integer> {
             SyntheticScenes.Scene scene = SyntheticScenes.random(w, h, 1, false);
             FusionModel m = FusionModel.initialise(wd, c, DataType.FLOAT32);
             try (Fuser fuser = new Fuser(m.network(), c, p, Long.MAX_VALUE, Fuser.DEFAULT_TILE)) {
-                double[] ms = time(() -> fuser.fuse(scene.infrared(), scene.visible()));
+                Runnable once = () -> fuser.fuse(scene.infrared(), scene.visible());
+                once.run();
+                double[] ms;
+                List<OpProfile.Op> ops = List.of();
+                if (trace == null) {
+                    ms = timed(once);
+                } else {
+                    double[][] holder = new double[1][];
+                    ops = OpProfile.record(trace, () -> holder[0] = timed(once));
+                    ms = holder[0];
+                }
                 double median = median(ms);
                 double gmac = wd.macsPerPixel() * (double) w * h / 1e9;
                 System.out.printf(Locale.ROOT, "fuse width=%s precision=%s threads=%s size=%dx%d median_ms=%.0f "
                         + "min_ms=%.0f gmac=%.1f gmac_per_s=%.1f peak_rss_mib=%.0f%n", wd.id(), p.id(), t, w, h,
                         median, Arrays.stream(ms).min().orElse(0), gmac, gmac / (median / 1000), peakRssMiB());
+                printOps(ops);
             }
         }
         return 0;
@@ -73,6 +89,11 @@ public final class BenchCommand implements Callable<Integer> {
     /** One warm-up run, then {@link #repeats} timed runs, in milliseconds. */
     private double[] time(Runnable run) {
         run.run();
+        return timed(run);
+    }
+
+    /** {@link #repeats} timed runs, in milliseconds. */
+    private double[] timed(Runnable run) {
         double[] ms = new double[repeats];
         for (int i = 0; i < repeats; i++) {
             long t0 = System.nanoTime();
@@ -98,6 +119,23 @@ public final class BenchCommand implements Callable<Integer> {
             double gmac = 64.0 * 64 * 9 * w * h / 1e9;
             System.out.printf(Locale.ROOT, "conv3x3 64->64 precision=%s threads=%s size=%dx%d median_ms=%.0f "
                     + "gmac=%.2f gmac_per_s=%.1f%n", p.id(), t, w, h, median(ms), gmac, gmac / (median(ms) / 1000));
+        }
+    }
+
+    /** The operators that take 99 % of the profiled self time, largest first, per timed run. */
+    private void printOps(List<OpProfile.Op> ops) {
+        double total = ops.stream().mapToDouble(OpProfile.Op::selfMs).sum();
+        double shown = 0;
+        for (OpProfile.Op op : ops) {
+            if (shown >= 0.99 * total) {
+                break;
+            }
+            shown += op.selfMs();
+            System.out.printf(Locale.ROOT, "op name=%s self_ms_per_run=%.1f share_pct=%.1f calls_per_run=%.0f%n",
+                    op.name(), op.selfMs() / repeats, 100 * op.selfMs() / total, (double) op.calls() / repeats);
+        }
+        if (!ops.isEmpty()) {
+            System.out.printf(Locale.ROOT, "op total_self_ms_per_run=%.1f trace=%s%n", total / repeats, trace);
         }
     }
 

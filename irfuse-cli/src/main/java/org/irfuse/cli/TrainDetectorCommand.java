@@ -172,9 +172,10 @@ public final class TrainDetectorCommand implements Callable<Integer> {
             if (kind == DetectorInput.FUSED) {
                 FusionModel fm = TrainDetectorCommand.fusionModel(fusionModel, compute);
                 cfg.fusionModel = fusionModel == null ? "the shipped default fusion model" : fusionModel.toString();
-                Fuser fuser = new Fuser(fm.network(), compute);
-                train = kind.prepare(train, fuser);
-                held = kind.prepare(held, fuser);
+                try (Fuser fuser = new Fuser(fm.network(), compute)) {
+                    train = kind.prepare(train, fuser);
+                    held = kind.prepare(held, fuser);
+                }
             }
             RunFolder run = new RunFolder(runDir);
             return fineTuneYolo(cfg, train, held, kind, run, compute);

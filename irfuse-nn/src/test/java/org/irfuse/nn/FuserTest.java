@@ -35,6 +35,36 @@ class FuserTest {
         }
     }
 
+    /**
+     * PyTorch's grad mode is per thread and on in threads DJL did not set up (Spark's task threads): fusing there must
+     * give the same result and leave the thread's mode as it was.
+     */
+    @Test
+    void fusesInAThreadWhoseGradModeIsOn() throws Exception {
+        try (Compute c = Compute.cpu(); Fuser f = new Fuser(m(c), c)) {
+            SyntheticScenes.Scene s = SyntheticScenes.random(40, 30, 5, false);
+            float[] ir = s.infrared().plane(0);
+            float[] y = org.irfuse.core.image.YCbCr.luma(s.visible());
+            float[] here = f.fuseLuminance(ir, y, 40, 30);
+            float[][] there = new float[1][];
+            boolean[] mode = new boolean[2];
+            Thread t = new Thread(() -> {
+                mode[0] = ai.djl.pytorch.jni.JniUtils.isGradMode();
+                there[0] = f.fuseLuminance(ir, y, 40, 30);
+                mode[1] = ai.djl.pytorch.jni.JniUtils.isGradMode();
+            });
+            t.start();
+            t.join();
+            assertTrue(mode[0], "a new thread starts with grad mode on (the case this test is about)");
+            assertTrue(mode[1], "the thread's grad mode is restored");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(here, there[0], 0f);
+        }
+    }
+
+    private static org.irfuse.nn.modules.FusionNetwork m(Compute c) {
+        return FusionModel.initialise(Width.NANO, c, DataType.FLOAT32).network();
+    }
+
     @Test
     void colourIsKeptAndGrayStaysGray() {
         try (Compute c = Compute.cpu()) {

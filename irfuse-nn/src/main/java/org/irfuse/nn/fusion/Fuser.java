@@ -1,7 +1,6 @@
 package org.irfuse.nn.fusion;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -15,6 +14,7 @@ import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.runtime.InferencePrecision;
 import org.irfuse.nn.runtime.Intermediates;
 import org.irfuse.nn.runtime.Precision;
+import org.irfuse.nn.runtime.Workspace;
 
 /**
  * Fuses one infrared/visible pair: Ŷ = θ(I, Y) on the visible luminance, then the clamped Ŷ recombined with the
@@ -30,6 +30,9 @@ import org.irfuse.nn.runtime.Precision;
  * N×C×H×W), which makes libtorch's oneDNN convolutions run in NHWC and every activation follow; in
  * {@link Precision#BF16} the input and weights are cast to bfloat16 ({@link org.irfuse.nn.runtime.Bfloat16}) and
  * the result cast back to float32. Tiles reuse one input buffer and copy their result straight into the output.
+ * The network runs its inference pass ({@link FusionNetwork#infer}: in-place activations, dense-block concatenations
+ * in a {@link Workspace} kept from call to call, as large as the largest image or tile seen); close the fuser to
+ * free it.
  */
 public final class Fuser implements AutoCloseable {
     /** Pixels of context around each tile; at least the receptive-field radius (23). */
@@ -51,6 +54,7 @@ public final class Fuser implements AutoCloseable {
     private final long tileAbove;
     private final int tile;
     private final InferencePrecision inference;
+    private final Workspace workspace;
     private ByteBuffer input = ByteBuffer.allocateDirect(0);
     private TileProgress tileProgress = (done, rows) -> { };
 
@@ -80,6 +84,7 @@ public final class Fuser implements AutoCloseable {
         this.tileAbove = tileAbove;
         this.tile = tile;
         this.inference = new InferencePrecision(compute, precision);
+        this.workspace = new Workspace(compute, 2);
     }
 
     public Precision precision() {
@@ -148,23 +153,26 @@ public final class Fuser implements AutoCloseable {
                 nhwc.put(y[src + xx]);
             }
         }
-        try (NDManager step = compute.newStep()) {
-            // N×H×W×2 contiguous, viewed as N×2×H×W: channels-last strides, which the convolutions keep.
-            NDArray x = step.create(input, new Shape(1, ch, cw, 2), DataType.FLOAT32).transpose(0, 3, 1, 2);
-            NDArray raw = network.forward(inference.weights(), new NDList(inference.input(x)), false)
-                    .singletonOrThrow();
-            NDArray fused = inference.output(raw);
-            if (fused != raw) {
-                Intermediates.release(raw);
+        // Inference: no gradient is recorded, whatever this thread's grad mode (it is on in Spark's task threads).
+        Intermediates.withoutGradients(() -> {
+            try (NDManager step = compute.newStep()) {
+                // N×H×W×2 contiguous, viewed as N×2×H×W: channels-last strides, which the convolutions keep.
+                NDArray x = step.create(input, new Shape(1, ch, cw, 2), DataType.FLOAT32).transpose(0, 3, 1, 2);
+                NDArray raw = network.infer(inference.weights(), inference.input(x), workspace);
+                NDArray fused = inference.output(raw);
+                if (fused != raw) {
+                    Intermediates.release(raw);
+                }
+                // N×1×H×W: one channel, so channels-last and row-major are the same memory.
+                FloatBuffer result = fused.toByteBuffer().asFloatBuffer();
+                int keepW = keepX1 - keepX0;
+                for (int yy = keepY0; yy < keepY1; yy++) {
+                    result.position((yy - y0) * cw + (keepX0 - x0));
+                    result.get(out, yy * w + keepX0, keepW);
+                }
             }
-            // N×1×H×W: one channel, so channels-last and row-major are the same memory.
-            FloatBuffer result = fused.toByteBuffer().asFloatBuffer();
-            int keepW = keepX1 - keepX0;
-            for (int yy = keepY0; yy < keepY1; yy++) {
-                result.position((yy - y0) * cw + (keepX0 - x0));
-                result.get(out, yy * w + keepX0, keepW);
-            }
-        }
+            return null;
+        });
     }
 
     /** The reused direct input buffer, cleared and sized for {@code floats} values. */
@@ -186,9 +194,10 @@ public final class Fuser implements AutoCloseable {
         return out;
     }
 
-    /** Frees the bf16 weight copies (nothing in float32). */
+    /** Frees the workspace and the bf16 weight copies. */
     @Override
     public void close() {
+        workspace.close();
         inference.close();
     }
 }

@@ -11,6 +11,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.irfuse.nn.runtime.Intermediates;
+import org.irfuse.nn.runtime.Workspace;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,6 +55,30 @@ public final class DilatedResidualDenseBlock extends AbstractBlock {
         NDArray result = fused.add(input);
         Intermediates.release(features, raw, fused);
         return new NDList(result);
+    }
+
+    /**
+     * The inference pass (no gradient recorded): {@link #forward}'s result bit for bit, with the concatenations
+     * written into buffers 0 and 1 of {@code workspace} instead of fresh arrays and ReLU in place
+     * ({@link org.irfuse.nn.runtime.InferenceKernels#denseBlock}).
+     */
+    public NDArray infer(ParameterStore ps, NDArray x, Workspace workspace) {
+        Shape s = x.getShape();
+        long pixels = s.get(0) * s.get(2) * s.get(3);
+        NDArray a = workspace.buffer(0, pixels * (channels + (long) LAYERS * growth), x);
+        NDArray b = workspace.buffer(1, pixels * (channels + (long) (LAYERS - 1) * growth), x);
+        NDList weights = new NDList();
+        for (Block conv : dense) {
+            weights.add(value(ps, conv, "weight", x));
+            weights.add(value(ps, conv, "bias", x));
+        }
+        weights.add(value(ps, fuse, "weight", x));
+        weights.add(value(ps, fuse, "bias", x));
+        return workspace.kernels().denseBlock(x, a, b, DILATION, weights);
+    }
+
+    private static NDArray value(ParameterStore ps, Block conv, String name, NDArray x) {
+        return ps.getValue(conv.getParameters().get(name), x.getDevice(), false);
     }
 
     @Override

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import org.irfuse.nn.runtime.InferenceKernels;
 import org.irfuse.nn.runtime.Intermediates;
 import org.irfuse.nn.runtime.Scalars;
 
@@ -40,6 +41,14 @@ public final class PReLU extends AbstractBlock {
         NDArray out = positive.add(scaled);
         Intermediates.release(positive, negative, scaled);
         return new NDList(out);
+    }
+
+    /**
+     * The inference form: {@code x} replaced by PReLU(x) in place, in one pass ({@link InferenceKernels#preluInPlace};
+     * the same values as {@link #forward}).
+     */
+    public void inferInPlace(ParameterStore ps, NDArray x, InferenceKernels kernels) {
+        kernels.preluInPlace(x, ps.getValue(slope, x.getDevice(), false));
     }
 
     @Override

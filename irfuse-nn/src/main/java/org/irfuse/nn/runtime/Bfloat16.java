@@ -7,13 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -41,15 +36,7 @@ public final class Bfloat16 {
 
     /** Loads the cast module into {@code manager}; it is freed when the manager closes. */
     static Bfloat16 load(NDManager manager) {
-        try (InputStream in = Bfloat16.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("this build lacks " + RESOURCE + " (bf16 precision needs it)");
-            }
-            PtSymbolBlock module = JniUtils.loadModule((PtNDManager) manager, in, false, false);
-            return new Bfloat16(module, new ParameterStore(manager, false));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load " + RESOURCE, e);
-        }
+        return new Bfloat16(TorchScripts.load(manager, RESOURCE, "bf16 precision"), new ParameterStore(manager, false));
     }
 
     /**

@@ -17,6 +17,7 @@ public final class Compute implements AutoCloseable {
     private final NDManager root;
     private final ParameterStore parameterStore;
     private Bfloat16 bfloat16;
+    private InferenceKernels kernels;
 
     private Compute(Device device) {
         this.device = device;
@@ -170,6 +171,14 @@ public final class Compute implements AutoCloseable {
             bfloat16 = Bfloat16.load(root);
         }
         return bfloat16;
+    }
+
+    /** The fusion network's in-place inference kernels (loaded on first use; they live as long as this context). */
+    public synchronized InferenceKernels kernels() {
+        if (kernels == null) {
+            kernels = InferenceKernels.load(root);
+        }
+        return kernels;
     }
 
     /** A sub-manager for one step; close it (try-with-resources) to free everything the step made. */

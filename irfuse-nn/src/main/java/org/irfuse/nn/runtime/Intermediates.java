@@ -20,6 +20,25 @@ public final class Intermediates {
         return JniUtils.isGradMode();
     }
 
+    /**
+     * Runs an inference call with gradient recording off on this thread, as {@code torch.no_grad()}, and restores
+     * the previous mode. PyTorch's grad mode is per thread and starts on in every thread DJL did not set up (Spark's
+     * task threads, a caller's thread pool), where it would make an inference pass record an autograd graph, keep
+     * all its intermediates, and refuse the in-place kernels of {@link InferenceKernels}.
+     */
+    public static <T> T withoutGradients(java.util.function.Supplier<T> call) {
+        boolean was = JniUtils.isGradMode();
+        if (!was) {
+            return call.get();
+        }
+        JniUtils.setGradMode(false);
+        try {
+            return call.get();
+        } finally {
+            JniUtils.setGradMode(true);
+        }
+    }
+
     /** Closes the given arrays unless gradients are being recorded. */
     public static void release(NDArray... arrays) {
         if (recording()) {

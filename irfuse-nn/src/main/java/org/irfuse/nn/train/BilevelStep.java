@@ -301,17 +301,18 @@ public final class BilevelStep {
      * mAP@0.5:0.95 for YOLOv5n).
      */
     public Map<String, Object> evaluate(List<PairSample> samples) {
-        Fuser fuser = new Fuser(fusion, compute);
         List<Image> colour = new ArrayList<>();
         double fusionLoss = 0;
-        for (PairSample s : samples) {
-            float[] fused = fuser.fuseLuminance(s.ir(), s.y(), s.width(), s.height());
-            try (NDManager scope = compute.newStep()) {
-                Shape shape = new Shape(1, 1, s.height(), s.width());
-                fusionLoss += scalar(FusionLoss.of(scope.create(fused, shape).toType(dataType, false),
-                        scope.create(s.target(), shape).toType(dataType, false)));
+        try (Fuser fuser = new Fuser(fusion, compute)) {
+            for (PairSample s : samples) {
+                float[] fused = fuser.fuseLuminance(s.ir(), s.y(), s.width(), s.height());
+                try (NDManager scope = compute.newStep()) {
+                    Shape shape = new Shape(1, 1, s.height(), s.width());
+                    fusionLoss += scalar(FusionLoss.of(scope.create(fused, shape).toType(dataType, false),
+                            scope.create(s.target(), shape).toType(dataType, false)));
+                }
+                colour.add(YCbCr.merge(s.width(), s.height(), fused, s.cb(), s.cr()));
             }
-            colour.add(YCbCr.merge(s.width(), s.height(), fused, s.cb(), s.cr()));
         }
         Map<String, Object> scores = task.score(samples, colour);
         Map<String, Object> out = new LinkedHashMap<>();

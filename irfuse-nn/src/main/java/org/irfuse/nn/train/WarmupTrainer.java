@@ -159,17 +159,18 @@ public final class WarmupTrainer {
     /** Fuses the first preview pairs (centre crop at most 256 px) into {@code samples/step-N/}. */
     static void writeSamples(RunFolder run, long step, List<PairSample> previews, FusionModel model, Compute compute)
             throws IOException {
-        Fuser fuser = new Fuser(model.network(), compute);
-        for (PairSample s : previews) {
-            int side = Math.min(256, Math.min(s.width(), s.height()));
-            int x0 = (s.width() - side) / 2;
-            int y0 = (s.height() - side) / 2;
-            float[] ir = Fuser.crop(s.ir(), s.width(), x0, y0, side, side);
-            float[] y = Fuser.crop(s.y(), s.width(), x0, y0, side, side);
-            float[] fused = fuser.fuseLuminance(ir, y, side, side);
-            float[] cb = Fuser.crop(s.cb(), s.width(), x0, y0, side, side);
-            float[] cr = Fuser.crop(s.cr(), s.width(), x0, y0, side, side);
-            run.writeSample(step, s.name(), YCbCr.merge(side, side, fused, cb, cr));
+        try (Fuser fuser = new Fuser(model.network(), compute)) {
+            for (PairSample s : previews) {
+                int side = Math.min(256, Math.min(s.width(), s.height()));
+                int x0 = (s.width() - side) / 2;
+                int y0 = (s.height() - side) / 2;
+                float[] ir = Fuser.crop(s.ir(), s.width(), x0, y0, side, side);
+                float[] y = Fuser.crop(s.y(), s.width(), x0, y0, side, side);
+                float[] fused = fuser.fuseLuminance(ir, y, side, side);
+                float[] cb = Fuser.crop(s.cb(), s.width(), x0, y0, side, side);
+                float[] cr = Fuser.crop(s.cr(), s.width(), x0, y0, side, side);
+                run.writeSample(step, s.name(), YCbCr.merge(side, side, fused, cb, cr));
+            }
         }
     }
 }

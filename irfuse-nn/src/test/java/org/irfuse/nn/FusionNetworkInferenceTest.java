@@ -1,0 +1,78 @@
+package org.irfuse.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import org.irfuse.nn.model.FusionModel;
+import org.irfuse.nn.modules.FusionNetwork;
+import org.irfuse.nn.modules.FusionNetwork.Width;
+import org.irfuse.nn.runtime.Compute;
+import org.irfuse.nn.runtime.InferencePrecision;
+import org.irfuse.nn.runtime.Precision;
+import org.irfuse.nn.runtime.Workspace;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link FusionNetwork#infer} (in-place kernels, reused workspace) gives {@link FusionNetwork#forward}'s result bit
+ * for bit, in float32 and bf16, channels-last and plain inputs, odd sizes, and with a workspace that earlier,
+ * larger and smaller images have left dirty.
+ */
+class FusionNetworkInferenceTest {
+    @Test
+    void inferIsForwardBitForBit() {
+        int[][] sizes = {{64, 48}, {37, 29}, {64, 48}, {21, 33}};
+        for (Precision precision : Precision.values()) {
+            try (Compute c = Compute.cpu(); InferencePrecision ip = new InferencePrecision(c, precision);
+                    Workspace ws = new Workspace(c, 2)) {
+                FusionNetwork net = FusionModel.initialise(Width.LITE, c, DataType.FLOAT32).network();
+                for (int i = 0; i < sizes.length; i++) {
+                    int w = sizes[i][0];
+                    int h = sizes[i][1];
+                    boolean channelsLast = i % 2 == 0;
+                    try (NDManager step = c.newStep()) {
+                        NDArray x = step.randomUniform(-0.2f, 1.2f, new Shape(1, 2, h, w));
+                        if (channelsLast) {
+                            x = InferencePrecision.channelsLast(x);
+                        }
+                        NDArray in = ip.input(x);
+                        float[] expected = ip.output(net.forward(ip.weights(), new NDList(in), false)
+                                .singletonOrThrow()).toFloatArray();
+                        float[] actual = ip.output(net.infer(ip.weights(), in, ws)).toFloatArray();
+                        String what = precision + " " + w + "x" + h + (channelsLast ? " channels-last" : " NCHW");
+                        assertArrayEquals(expected, actual, 0f, what);
+                        assertTrue(range(expected) > 1e-3, what + ": the untrained network gives a non-trivial output");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void inferRefusesToRunUnderAGradientCollector() {
+        try (Compute c = Compute.cpu(); Workspace ws = new Workspace(c, 2); NDManager step = c.newStep()) {
+            FusionNetwork net = FusionModel.initialise(Width.NANO, c, DataType.FLOAT32).network();
+            NDArray x = step.randomUniform(0, 1, new Shape(1, 2, 16, 16));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                assertThrows(IllegalStateException.class, () -> net.infer(c.parameters(), x, ws));
+            }
+        }
+    }
+
+    private static double range(float[] v) {
+        double lo = Double.MAX_VALUE;
+        double hi = -Double.MAX_VALUE;
+        for (float f : v) {
+            lo = Math.min(lo, f);
+            hi = Math.max(hi, f);
+        }
+        return hi - lo;
+    }
+}
