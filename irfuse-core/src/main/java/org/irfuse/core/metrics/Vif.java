@@ -72,6 +72,8 @@ final class Vif {
         private final double[][] productRow = new double[3][];
         private final double[][] outRow = new double[4][];
         private final double[] var2Row;
+        private final double[] rowX;
+        private final double[] rowY;
 
         Sources(Plane a, Plane b, boolean saturateScale1) {
             this.saturateScale1 = saturateScale1;
@@ -106,6 +108,8 @@ final class Vif {
                 outRow[q] = new double[outW[0]];
             }
             var2Row = new double[outW[0]];
+            rowX = new double[inW[0]];
+            rowY = new double[inW[0]];
             Plane[] planes = {a, b};
             for (int i = 0; i < 2; i++) {
                 for (int s = 0; s < SCALES; s++) {
@@ -162,9 +166,14 @@ final class Vif {
         }
 
         /** Row {@code x[off..off+n)·y[off..off+n)} into {@code out}, saturated at 255 where the toolkit multiplied uint8 images. */
-        private static void product(double[] x, double[] y, int off, int n, boolean saturate, double[] out) {
+        private void product(double[] x, double[] y, int off, int n, boolean saturate, double[] out) {
+            // the rows copied first: an offset into the plane would keep the loop scalar (C2, JDK 17)
+            System.arraycopy(x, off, rowX, 0, n);
+            System.arraycopy(y, off, rowY, 0, n);
+            double[] a = rowX;
+            double[] b = rowY;
             for (int i = 0; i < n; i++) {
-                out[i] = x[off + i] * y[off + i];
+                out[i] = a[i] * b[i];
             }
             if (saturate) {
                 for (int i = 0; i < n; i++) {
