@@ -23,17 +23,17 @@ final class FdlibmAtan {
         Double.longBitsToDouble(0x3C7007887AF0CBBDL), // atan(1.5) lo
         Double.longBitsToDouble(0x3C91A62633145C07L), // atan(inf) lo
     };
-    private static final double AT0 = Double.longBitsToDouble(0x3FD555555555550DL);
-    private static final double AT1 = Double.longBitsToDouble(0xBFC999999998EBC4L);
-    private static final double AT2 = Double.longBitsToDouble(0x3FC24924920083FFL);
-    private static final double AT3 = Double.longBitsToDouble(0xBFBC71C6FE231671L);
-    private static final double AT4 = Double.longBitsToDouble(0x3FB745CDC54C206EL);
-    private static final double AT5 = Double.longBitsToDouble(0xBFB3B0F2AF749A6DL);
-    private static final double AT6 = Double.longBitsToDouble(0x3FB10D66A0D03D51L);
-    private static final double AT7 = Double.longBitsToDouble(0xBFADDE2D52DEFD9AL);
-    private static final double AT8 = Double.longBitsToDouble(0x3FA97B4B24760DEBL);
-    private static final double AT9 = Double.longBitsToDouble(0xBFA2B4442C6A6C2FL);
-    private static final double AT10 = Double.longBitsToDouble(0x3F90AD3AE322DA11L);
+    static final double AT0 = Double.longBitsToDouble(0x3FD555555555550DL);
+    static final double AT1 = Double.longBitsToDouble(0xBFC999999998EBC4L);
+    static final double AT2 = Double.longBitsToDouble(0x3FC24924920083FFL);
+    static final double AT3 = Double.longBitsToDouble(0xBFBC71C6FE231671L);
+    static final double AT4 = Double.longBitsToDouble(0x3FB745CDC54C206EL);
+    static final double AT5 = Double.longBitsToDouble(0xBFB3B0F2AF749A6DL);
+    static final double AT6 = Double.longBitsToDouble(0x3FB10D66A0D03D51L);
+    static final double AT7 = Double.longBitsToDouble(0xBFADDE2D52DEFD9AL);
+    static final double AT8 = Double.longBitsToDouble(0x3FA97B4B24760DEBL);
+    static final double AT9 = Double.longBitsToDouble(0xBFA2B4442C6A6C2FL);
+    static final double AT10 = Double.longBitsToDouble(0x3F90AD3AE322DA11L);
     private static final double ONE = 1.0;
     private static final double HUGE = 1.0e300;
 
