@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * Qabf's vectorised orientation {@link EdgeMetrics#qabfAngles} against the toolkits' rule {@code Sx = 0 ? π/2 :
  * atan(Sy/Sx)} with fdlibm's atan: within 2 ulps of π/2 (4.5e-16) on the zero cases, equal magnitudes, Sobel
  * responses of 8-bit planes on the three scales the profiles use (0..255, /255, ×255) and a million random
- * ratios over 60 binary orders of magnitude.
+ * ratios over 60 binary orders of magnitude; and its exponential {@link EdgeMetrics#exp40}.
  */
 class QabfAngleTest {
     private static final double TOLERANCE = 4.5e-16;
@@ -58,5 +58,23 @@ class QabfAngleTest {
             sy[i] = Math.scalb(r.nextDouble(), r.nextInt(60) - 30) * (r.nextBoolean() ? 1 : -1);
         }
         check(sx, sy);
+    }
+
+    /** Qabf's vectorised exponential over its whole argument range [−40, 40]: within 1e-13 relative of Math.exp. */
+    @Test
+    void exp40() {
+        int n = 1_000_001;
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = -40 + 80.0 * i / (n - 1);
+        }
+        double[] x = v.clone();
+        EdgeMetrics.exp40(v, 0, n);
+        for (int i = 0; i < n; i++) {
+            double expected = Math.exp(x[i]);
+            double rel = Math.abs(v[i] - expected) / expected;
+            int k = i;
+            assertTrue(rel < 1e-13, () -> "exp(" + x[k] + ") = " + v[k] + " against " + expected);
+        }
     }
 }
