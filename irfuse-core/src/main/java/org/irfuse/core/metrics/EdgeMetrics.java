@@ -164,7 +164,7 @@ final class EdgeMetrics {
     /**
      * The Qabf sum Σ(Q_AF g_A + Q_BF g_B) / den in loops C2 vectorises, blocks of {@link #ANGLE_BLOCK} pixels
      * with every array indexed by the pixel (e1, e2, terms: scratch of the plane's size). Each transfer term is
-     * the toolkits' formula ({@link #transfer}) with the selects made arithmetic and {@link #exp40} for
+     * the toolkits' formula (above) with the selects made arithmetic and {@link #exp40} for
      * {@code Math.exp}: G = min/max of the strengths, or g_F where they are equal (a 0/1 factor picks it
      * exactly); a term with g_X = 0 is Q·0 = 0, as the toolkits' code adds it. Within ~1e-14 relative of the
      * per-pixel code (the 12,544-value comparison in docs/benchmarks.md).
@@ -185,7 +185,7 @@ final class EdgeMetrics {
     }
 
     /**
-     * {@code terms[i] = transfer(g_X, α_X, g_F, α_F)·g_X} for i in [o, end) ({@code add}: plus it, after source
+     * {@code terms[i] = Q_XF·g_X} for i in [o, end) ({@code add}: plus it, after source
      * A's term as the toolkits add them).
      */
     private static void transferTerms(double[] gx, double[] ax, double[] gf, double[] af, double[] e1, double[] e2,
@@ -327,14 +327,6 @@ final class EdgeMetrics {
             // sx, sy, u are free again: the transfer terms' scratch
             return EdgeMetrics.qabf(a, b, f.strength(), f.angle(), den, sx, sy, u);
         }
-    }
-
-    private static double transfer(double gx, double ax, double gf, double af) {
-        double g = gx > gf ? gf / gx : gx == gf ? gf : gx / gf;
-        double a = 1 - Math.abs(ax - af) / HALF_PI;
-        double qg = 0.9994 / (1 + Math.exp(-15 * (g - 0.5)));
-        double qa = 0.9879 / (1 + Math.exp(-22 * (a - 0.8)));
-        return qg * qa;
     }
 
     /**
