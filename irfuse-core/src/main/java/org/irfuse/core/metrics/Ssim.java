@@ -79,6 +79,9 @@ final class Ssim {
         private final double[] row;
         private final double[] productRow;
         private final double[][] outRow;
+        private final double[] rowA;
+        private final double[] rowB;
+        private final double[] product;
 
         Sources(Window w, Plane... sources) {
             this.w = w;
@@ -95,6 +98,9 @@ final class Ssim {
                 streams[q] = new ValidRows(w.kernel(), pw, 1);
             }
             row = new double[pw];
+            rowA = new double[width];
+            rowB = new double[width];
+            product = new double[width];
             productRow = new double[pw];
             x = new double[sources.length][];
             mx = new double[sources.length][];
@@ -135,9 +141,16 @@ final class Ssim {
         private void productRow(double[] a, double[] b, int y, double[] out) {
             int r = w.pad();
             int s = Math.min(height - 1, Math.max(0, y - r)) * width;
+            // the rows copied first: offsets into the planes would keep the loop scalar (C2, JDK 17)
+            System.arraycopy(a, s, rowA, 0, width);
+            System.arraycopy(b, s, rowB, 0, width);
+            double[] ra = rowA;
+            double[] rb = rowB;
+            double[] p = product;
             for (int i = 0; i < width; i++) {
-                out[r + i] = a[s + i] * b[s + i];
+                p[i] = ra[i] * rb[i];
             }
+            System.arraycopy(p, 0, out, r, width);
             for (int i = 0; i < r; i++) {
                 out[i] = out[r];
                 out[r + width + i] = out[r + width - 1];

@@ -10,13 +10,21 @@ package org.irfuse.core.metrics;
  * <p>Work is split by what it depends on: {@link Sources} holds, per scale, everything of the two references
  * (their pyramid, μ1, σ1² and the whole denominator), computed once per source pair; {@link Sources#vifSum}
  * adds the fused image's side (its pyramid, μ2, σ2², shared by both sources) and the cross terms σ12. Every
- * per-pixel value is computed with the same operations in the same order as the one-pass formulation the
- * golden tests were matched with, so splitting changes no bit.
+ * per-pixel term is computed with the same operations in the same order as the one-pass formulation the
+ * golden tests were matched with; the sums of logarithms are taken per row as the logarithm of a product
+ * ({@link #PRODUCT_FLUSH}), within 1e-15 relative of adding them one by one.
  */
 final class Vif {
     private static final double SIGMA_N_SQ = 2;
     private static final double EPS = 1e-10;
     private static final int SCALES = 4;
+    /**
+     * The sums of log10(1 + t) are taken as log10 of running products of the factors (each ≥ 1), one log10 per
+     * output row plus one whenever the product passes 2^500 (a factor is below 1 + σ12²/(σ1²σn²) ≤ 1 + 255⁴/(ε σn²)
+     * < 1e20 for 8-bit planes, so the product never overflows). One log10 per row instead of per pixel; the product's
+     * relative rounding error (≈ n·2⁻⁵³ over n factors) puts the sum within ≈ 1e-15 relative of the per-pixel sum.
+     */
+    private static final double PRODUCT_FLUSH = 0x1p500;
 
     private Vif() {
     }
@@ -64,6 +72,8 @@ final class Vif {
         private final double[][] productRow = new double[3][];
         private final double[][] outRow = new double[4][];
         private final double[] var2Row;
+        private final double[] rowX;
+        private final double[] rowY;
 
         Sources(Plane a, Plane b, boolean saturateScale1) {
             this.saturateScale1 = saturateScale1;
@@ -98,6 +108,8 @@ final class Vif {
                 outRow[q] = new double[outW[0]];
             }
             var2Row = new double[outW[0]];
+            rowX = new double[inW[0]];
+            rowY = new double[inW[0]];
             Plane[] planes = {a, b};
             for (int i = 0; i < 2; i++) {
                 for (int s = 0; s < SCALES; s++) {
@@ -134,11 +146,17 @@ final class Vif {
                     int o = oy * ow;
                     mu.emit(m1, o);
                     sq.emit(v1, o);
+                    double prod = 1;
                     for (int p = o; p < o + ow; p++) {
                         v1[p] = Math.max(0, v1[p] - m1[p] * m1[p]);
                         double s1 = v1[p] < EPS ? 0 : v1[p];
-                        d += Math.log10(1 + s1 / SIGMA_N_SQ);
+                        prod *= 1 + s1 / SIGMA_N_SQ;
+                        if (prod > PRODUCT_FLUSH) {
+                            d += Math.log10(prod);
+                            prod = 1;
+                        }
                     }
+                    d += Math.log10(prod);
                     oy++;
                 }
             }
@@ -148,9 +166,14 @@ final class Vif {
         }
 
         /** Row {@code x[off..off+n)·y[off..off+n)} into {@code out}, saturated at 255 where the toolkit multiplied uint8 images. */
-        private static void product(double[] x, double[] y, int off, int n, boolean saturate, double[] out) {
+        private void product(double[] x, double[] y, int off, int n, boolean saturate, double[] out) {
+            // the rows copied first: an offset into the plane would keep the loop scalar (C2, JDK 17)
+            System.arraycopy(x, off, rowX, 0, n);
+            System.arraycopy(y, off, rowY, 0, n);
+            double[] a = rowX;
+            double[] b = rowY;
             for (int i = 0; i < n; i++) {
-                out[i] = x[off + i] * y[off + i];
+                out[i] = a[i] * b[i];
             }
             if (saturate) {
                 for (int i = 0; i < n; i++) {
@@ -217,11 +240,12 @@ final class Vif {
         }
 
         /**
-         * {@code nSum} plus log10(1 + g²σ1²/(sv² + σn²)) over one output row (pixels o..o+len of the scale),
+         * {@code nSum} plus Σ log10(1 + g²σ1²/(sv² + σn²)) (as log10 of the product) over one output row (pixels o..o+len of the scale),
          * {@code cross} holding that row of w*(R·D) and {@code outRow[0]}/{@link #var2Row} F's μ2 and σ2².
          */
         private double numerator(double nSum, double[] m1s, double[] v1s, int o, double[] cross, int len) {
             double[] mu2 = outRow[0];
+            double prod = 1;
             for (int x = 0; x < len; x++) {
                 double m1 = m1s[o + x];
                 double s1 = v1s[o + x];
@@ -243,14 +267,18 @@ final class Vif {
                     g = 0;
                 }
                 if (g == 0) {
-                    continue; // log10(1 + 0) = 0 exactly: adding it changes nothing
+                    continue; // factor 1 + 0: the product is unchanged
                 }
                 if (sv <= EPS) {
                     sv = EPS;
                 }
-                nSum += Math.log10(1 + g * g * s1 / (sv + SIGMA_N_SQ));
+                prod *= 1 + g * g * s1 / (sv + SIGMA_N_SQ);
+                if (prod > PRODUCT_FLUSH) {
+                    nSum += Math.log10(prod);
+                    prod = 1;
+                }
             }
-            return nSum;
+            return nSum + Math.log10(prod);
         }
     }
 }

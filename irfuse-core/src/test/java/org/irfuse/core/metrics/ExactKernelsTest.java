@@ -169,4 +169,43 @@ class ExactKernelsTest {
             }
         }
     }
+
+    /** The per-pixel gray conversions as written before the row-wise vectorised version. */
+    private static double referenceGray(float[] d, int n, int i, Profile.Gray rule, boolean gray) {
+        if (gray) {
+            return org.irfuse.core.image.Image.to8bit(d[i]);
+        }
+        int r = org.irfuse.core.image.Image.to8bit(d[i]);
+        int g = org.irfuse.core.image.Image.to8bit(d[n + i]);
+        int b = org.irfuse.core.image.Image.to8bit(d[2 * n + i]);
+        if (rule == Profile.Gray.OPENCV_FLOAT) {
+            return Math.rint((float) b * 0.114f + (float) g * 0.587f + (float) r * 0.299f);
+        }
+        return Math.floor(0.298936021293775 * r + 0.587043074451121 * g + 0.114020904255103 * b + 0.5);
+    }
+
+    @Test
+    void grayConversionIsThePerPixelFormulaBitForBit() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        float[] special = {Float.NaN, -0.0f, 0f, 1f, -1f, 2f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            0.5f / 255, Math.nextDown(0.5f / 255), 254.5f / 255, 1e-30f};
+        for (int channels : new int[] {1, 3}) {
+            int w = 37;
+            int h = 29;
+            int n = w * h;
+            float[] d = new float[channels * n];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = i < special.length * 7 && i % 7 == 0 ? special[i / 7]
+                        : i % 3 == 0 ? rnd.nextInt(256) / 255f : (float) rnd.nextDouble(-0.1, 1.1);
+            }
+            org.irfuse.core.image.Image img = new org.irfuse.core.image.Image(w, h, channels, d);
+            for (Profile.Gray rule : new Profile.Gray[] {Profile.Gray.MATLAB, Profile.Gray.OPENCV_FLOAT}) {
+                double[] got = Profile.toGray(img, rule).v();
+                for (int i = 0; i < n; i++) {
+                    sameBits(referenceGray(d, n, i, rule, channels == 1), got[i],
+                            rule + " " + channels + "-channel pixel " + i);
+                }
+            }
+        }
+    }
 }
