@@ -7,6 +7,7 @@
 # boxes come from the frozen detector (pseudo_labels.py; docs/experiments.md "Pseudo-labelled pairs").
 # A bi-level arm ending in -fz (before -pl) keeps the detector as pretrained (--task-lr 1e-9: the trainer asks for a
 # positive rate; its updates are 1e-6 of the default's), so the upper level trains θ for the frozen judge itself.
+# A bi-level arm ending in -tlr4 (before -fz/-pl) fine-tunes the detector at a tenth of the default rate (--task-lr 1e-4).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 s=$1; shift
@@ -23,6 +24,7 @@ for a in "${arms[@]}"; do
     base=${a%-int}; loss=(); [ "$base" != "$a" ] && loss=(--loss saliency=1,intensity=1)
     more=(); [ "${base%-pl}" != "$base" ] && { base=${base%-pl}; more=(data/pseudo-train); }
     frozen=(); [ "${base%-fz}" != "$base" ] && { base=${base%-fz}; frozen=(--task-lr 1e-9); }
+    [ "${base%-tlr4}" != "$base" ] && { base=${base%-tlr4}; frozen=(--task-lr 1e-4); }
     case $base in
       bilevel-*) opts=("${bl[@]}" --aggregation ${base#bilevel-}) ;;
       alternating|release-compat) opts=("${bl[@]}" --mode $base) ;;
