@@ -6,9 +6,9 @@ package org.irfuse.core.metrics;
  * Qabf paid per pixel) but inlined by the JIT. JDK 21 ships the same port as {@code FdLibm.Atan}. The argument is
  * reduced to |x| < 7/16 with atan(x) = atan(c) + atan((x − c)/(1 + xc)) for c = 0.5, 1, 1.5, ∞, then a degree-11
  * odd polynomial; every operation and constant is fdlibm's, in its order (Java evaluates doubles exactly as C on
- * SSE2 without contraction), so each result is the same double. {@link #atan} selects the reduction without
- * branches (1.8× faster on Sobel ratios, measured); {@link #atanFdlibm} is the line-by-line port. {@code FdlibmAtanTest} checks this against
- * {@link StrictMath#atan} on the special values, every reduction boundary and millions of random arguments.
+ * SSE2 without contraction), so each result is the same double. The reduction is selected without fdlibm's
+ * branches (1.8× faster on Sobel ratios, measured; the derivation is below). {@code ExactKernelsTest} checks it
+ * against {@link StrictMath#atan} on the special values, every reduction boundary and random arguments.
  */
 final class FdlibmAtan {
     private static final double[] ATAN_HI = {
@@ -35,7 +35,6 @@ final class FdlibmAtan {
     static final double AT9 = Double.longBitsToDouble(0xBFA2B4442C6A6C2FL);
     static final double AT10 = Double.longBitsToDouble(0x3F90AD3AE322DA11L);
     private static final double ONE = 1.0;
-    private static final double HUGE = 1.0e300;
 
     private FdlibmAtan() {
     }
@@ -60,8 +59,11 @@ final class FdlibmAtan {
 
     static double atan(double x) {
         int ix = (int) (Double.doubleToRawLongBits(x) >>> 32) & 0x7fffffff;
-        if (ix >= 0x44100000) { // |x| >= 2^66 or NaN: rare, fdlibm's own path
-            return atanFdlibm(x);
+        if (ix >= 0x44100000) { // |x| >= 2^66 or NaN, as fdlibm: NaN propagates, otherwise ±(atan(inf) hi + lo)
+            if (Double.isNaN(x)) {
+                return x + x;
+            }
+            return x > 0 ? ATAN_HI[3] + ATAN_LO[3] : -ATAN_HI[3] - ATAN_LO[3];
         }
         // (T − 1 − ix) >>> 31 is 1 exactly when ix >= T (both below 2^31)
         int id = ((0x3fdc0000 - 1 - ix) >>> 31) + ((0x3fe60000 - 1 - ix) >>> 31)
@@ -74,52 +76,5 @@ final class FdlibmAtan {
         double s2 = w * (AT1 + w * (AT3 + w * (AT5 + w * (AT7 + w * AT9))));
         double r = HI[id] - ((t * (s1 + s2) - LO[id]) - t);
         return Math.copySign(r, x); // r >= 0
-    }
-
-    /** fdlibm's {@code atan} as written (with its branches). */
-    static double atanFdlibm(double x) {
-        long bits = Double.doubleToRawLongBits(x);
-        int hx = (int) (bits >> 32);
-        int ix = hx & 0x7fffffff;
-        int id;
-        if (ix >= 0x44100000) { // |x| >= 2^66
-            if (ix > 0x7ff00000 || (ix == 0x7ff00000 && (int) bits != 0)) {
-                return x + x; // NaN
-            }
-            return hx > 0 ? ATAN_HI[3] + ATAN_LO[3] : -ATAN_HI[3] - ATAN_LO[3];
-        }
-        if (ix < 0x3fdc0000) { // |x| < 0.4375
-            if (ix < 0x3e200000 && HUGE + x > ONE) { // |x| < 2^-29 (the comparison raised inexact in C)
-                return x;
-            }
-            id = -1;
-        } else {
-            x = Math.abs(x);
-            if (ix < 0x3ff30000) { // |x| < 1.1875
-                if (ix < 0x3fe60000) { // 7/16 <= |x| < 11/16
-                    id = 0;
-                    x = (2.0 * x - ONE) / (2.0 + x);
-                } else { // 11/16 <= |x| < 19/16
-                    id = 1;
-                    x = (x - ONE) / (x + ONE);
-                }
-            } else if (ix < 0x40038000) { // |x| < 2.4375
-                id = 2;
-                x = (x - 1.5) / (ONE + 1.5 * x);
-            } else { // 2.4375 <= |x| < 2^66
-                id = 3;
-                x = -1.0 / x;
-            }
-        }
-        double z = x * x;
-        double w = z * z;
-        // Σ aT[i] z^(i+1), i = 0..10, split into odd and even parts as fdlibm does.
-        double s1 = z * (AT0 + w * (AT2 + w * (AT4 + w * (AT6 + w * (AT8 + w * AT10)))));
-        double s2 = w * (AT1 + w * (AT3 + w * (AT5 + w * (AT7 + w * AT9))));
-        if (id < 0) {
-            return x - x * (s1 + s2);
-        }
-        z = ATAN_HI[id] - ((x * (s1 + s2) - ATAN_LO[id]) - x);
-        return hx < 0 ? -z : z;
     }
 }

@@ -120,9 +120,7 @@ public final class FusionNetwork extends AbstractBlock {
      * @return Ŷ, N×1×H×W, in {@code x}'s manager
      */
     public NDArray infer(ParameterStore ps, NDArray x, Workspace workspace) {
-        if (Intermediates.recording()) {
-            throw new IllegalStateException("FusionNetwork.infer runs without a gradient collector; use forward");
-        }
+        // Under a gradient collector the in-place kernels refuse (InferenceKernels' own check): use forward there.
         NDArray y = head.forward(ps, new NDList(x), false).singletonOrThrow();
         prelu.inferInPlace(ps, y, workspace.kernels());
         NDArray z = block1.infer(ps, y, workspace);

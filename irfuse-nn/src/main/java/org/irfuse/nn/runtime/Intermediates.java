@@ -27,8 +27,7 @@ public final class Intermediates {
      * all its intermediates, and refuse the in-place kernels of {@link InferenceKernels}.
      */
     public static <T> T withoutGradients(java.util.function.Supplier<T> call) {
-        boolean was = JniUtils.isGradMode();
-        if (!was) {
+        if (!recording()) {
             return call.get();
         }
         JniUtils.setGradMode(false);
