@@ -8,6 +8,8 @@
 # A bi-level arm ending in -fz (before -pl) keeps the detector as pretrained (--task-lr 1e-9: the trainer asks for a
 # positive rate; its updates are 1e-6 of the default's), so the upper level trains θ for the frozen judge itself.
 # A bi-level arm ending in -tlr4 (before -fz/-pl) fine-tunes the detector at a tenth of the default rate (--task-lr 1e-4).
+# A name ending in -tex (before -int) adds SeAFusion's texture term at its weight 10 (--loss saliency=1,texture=10);
+# one ending in -sea adds both of SeAFusion's terms at its weights (--loss saliency=1,intensity=1,texture=10).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 s=$1; shift
@@ -22,6 +24,8 @@ for a in "${arms[@]}"; do
   if [ ! -f $R/model/model-card.json ]; then
     resume=(); [ -f $R/config.json ] && resume=(--resume)
     base=${a%-int}; loss=(); [ "$base" != "$a" ] && loss=(--loss saliency=1,intensity=1)
+    [ "${base%-tex}" != "$base" ] && { base=${base%-tex}; loss=(--loss saliency=1,texture=10); }
+    [ "${base%-sea}" != "$base" ] && { base=${base%-sea}; loss=(--loss saliency=1,intensity=1,texture=10); }
     more=(); [ "${base%-pl}" != "$base" ] && { base=${base%-pl}; more=(data/pseudo-train); }
     frozen=(); [ "${base%-fz}" != "$base" ] && { base=${base%-fz}; frozen=(--task-lr 1e-9); }
     [ "${base%-tlr4}" != "$base" ] && { base=${base%-tlr4}; frozen=(--task-lr 1e-4); }
