@@ -10,17 +10,21 @@
 # A bi-level arm ending in -tlr4 (before -fz/-pl) fine-tunes the detector at a tenth of the default rate (--task-lr 1e-4).
 # A name ending in -tex (before -int) adds SeAFusion's texture term at its weight 10 (--loss saliency=1,texture=10);
 # one ending in -sea adds both of SeAFusion's terms at its weights (--loss saliency=1,intensity=1,texture=10).
+# A name ending in -post (last of all) starts from the same seed's finished ws-cont-sea run instead of the warm start
+# (bi-level training after the continued warm start with SeAFusion's terms).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 s=$1; shift
 arms=("$@"); [ ${#arms[@]} -gt 0 ] || arms=(bilevel-norm alternating bilevel-mean bilevel-mgda release-compat ws-cont)
 # WS: start from another seed's warm start (several arm seeds over one warm start).
-common=(--init-model runs/warmstart-s${WS:-$s}/model --steps ${STEPS:-150} --crop 128:160 --batch 2 --checkpoint-every 20
+common=(--steps ${STEPS:-150} --crop 128:160 --batch 2 --checkpoint-every 20
         --sample-every 1000 --seed $s --threads 1 -q)
 bl=(--stage bilevel --msrs-weak data/msrs-train --task detection --detector-weights $SHARED/models/yolov5n_coco.npz
     --upper-every 3 --lr 1e-2 --upper-clip 1 --log-every 1)
 for a in "${arms[@]}"; do
   R=runs/$a-s$s
+  init=runs/warmstart-s${WS:-$s}/model
+  [ "${a%-post}" != "$a" ] && { init=runs/ws-cont-sea-s$s/model; a=${a%-post}; R=runs/$a-post-s$s; }
   if [ ! -f $R/model/model-card.json ]; then
     resume=(); [ -f $R/config.json ] && resume=(--resume)
     base=${a%-int}; loss=(); [ "$base" != "$a" ] && loss=(--loss saliency=1,intensity=1)
@@ -40,8 +44,8 @@ for a in "${arms[@]}"; do
     done
     opts+=("${loss[@]}" "${frozen[@]}")
     echo "$(date -u +%FT%TZ) start $a seed $s load $(cut -d' ' -f1-3 /proc/loadavg)"
-    /usr/bin/time -f "$a: %e s wall, %U s user, %S s sys" $IRFUSE train "${opts[@]}" "${common[@]}" -o $R "${resume[@]}"
+    /usr/bin/time -f "$a: %e s wall, %U s user, %S s sys" $IRFUSE train "${opts[@]}" --init-model $init "${common[@]}" -o $R "${resume[@]}"
   fi
-  "$here/fuse-arm.sh" $a-s$s $R/model
+  "$here/fuse-arm.sh" ${R#runs/} $R/model
   echo "$(date -u +%FT%TZ) done $a seed $s load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
