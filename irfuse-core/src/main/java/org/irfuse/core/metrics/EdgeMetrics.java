@@ -305,15 +305,21 @@ final class EdgeMetrics {
 
         /** Planes already on the scale the profile computes Qabf on. */
         QabfSources(Plane a, Plane b) {
-            sx = new double[a.size()];
-            sy = new double[a.size()];
-            this.a = new Edges(new double[a.size()], new double[a.size()]);
-            this.b = new Edges(new double[a.size()], new double[a.size()]);
-            u = new double[a.size()];
+            int n = a.size();
+            sx = Scratch.take(n);
+            sy = Scratch.take(n);
+            this.a = new Edges(Scratch.take(n), Scratch.take(n));
+            this.b = new Edges(Scratch.take(n), Scratch.take(n));
+            u = Scratch.take(n);
             qabfEdges(a, sx, sy, this.a, u);
             qabfEdges(b, sx, sy, this.b, u);
-            f = new Edges(new double[a.size()], new double[a.size()]);
+            f = new Edges(Scratch.take(n), Scratch.take(n));
             den = denominator(this.a, this.b);
+        }
+
+        /** Gives the plane-sized arrays back ({@link Scratch}); this object must not be used afterwards. */
+        void release() {
+            Scratch.give(sx, sy, u, a.strength(), a.angle(), b.strength(), b.angle(), f.strength(), f.angle());
         }
 
         /** Qabf(A, B, F) for F on the sources' scale. */
