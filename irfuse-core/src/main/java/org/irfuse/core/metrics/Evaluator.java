@@ -58,7 +58,12 @@ public final class Evaluator {
             throw new IllegalArgumentException("sizes differ: infrared " + ir.sizeString() + ", visible "
                     + vis.sizeString() + ", fused " + fused.sizeString());
         }
-        return pair(ir, vis).evaluate(fused);
+        Pair p = pair(ir, vis);
+        try {
+            return p.evaluate(fused);
+        } finally {
+            p.release(); // nothing else holds the pair: its arrays go to the next triple on this thread
+        }
     }
 
     /**
@@ -92,8 +97,10 @@ public final class Evaluator {
     public final class Pair {
         private final Image ir;
         private final Image vis;
-        /** tang*, cddfuse: the gray planes' preparation. */
+        /** tang*, cddfuse: the gray planes' preparation, and the gray planes. */
         private PreparedPair gray;
+        private Plane grayIr;
+        private Plane grayVis;
         /** vifb: for a gray F, the sources' rgb2gray planes; for a colour F, one per channel. */
         private PreparedPair vifbGray;
         private PreparedPair[] vifbColour;
@@ -117,9 +124,27 @@ public final class Evaluator {
                 return evaluateVifb(fused);
             }
             if (gray == null) {
-                gray = new PreparedPair(profile, metrics, profile.grayPlane(ir), profile.grayPlane(vis));
+                grayIr = profile.grayPlane(ir);
+                grayVis = profile.grayPlane(vis);
+                gray = new PreparedPair(profile, metrics, grayIr, grayVis);
             }
-            return gray.evaluate(profile.grayPlane(fused));
+            Plane f = profile.grayPlane(fused);
+            try {
+                return gray.evaluate(f);
+            } finally {
+                Scratch.give(f.v()); // the metrics keep nothing of F
+            }
+        }
+
+        /** The cold path's end ({@link Evaluator#evaluate}): every array of this pair goes back to {@link Scratch}. */
+        private void release() {
+            if (gray != null) {
+                gray.release();
+                Scratch.give(grayIr.v(), grayVis.v());
+                gray = null;
+                grayIr = null;
+                grayVis = null;
+            }
         }
 
         /**

@@ -34,6 +34,25 @@ final class PreparedPair {
         this.b = b;
     }
 
+    /**
+     * Gives the prepared statistics' plane-sized arrays back for reuse on this thread ({@link Scratch}); this
+     * object must not be used afterwards. The planes A and B stay the caller's.
+     */
+    void release() {
+        if (vif != null) {
+            vif.release();
+            vif = null;
+        }
+        if (ssim != null) {
+            ssim.release();
+            ssim = null;
+        }
+        if (qabf != null) {
+            qabf.release();
+            qabf = null;
+        }
+    }
+
     /** The metric values for F (tang2022, tang2023, cddfuse), in the order of the metric list. */
     Map<Metric, Double> evaluate(Plane f) {
         if (!a.sameSize(f)) {

@@ -98,7 +98,7 @@ public enum Profile {
     static Plane toGray(Image img, Gray rule) {
         int n = img.pixels();
         float[] d = img.data();
-        double[] out = new double[n];
+        double[] out = Scratch.take(n); // every entry written below
         if (img.isGray()) {
             samples8(d, out, n);
             return new Plane(img.width(), img.height(), out);

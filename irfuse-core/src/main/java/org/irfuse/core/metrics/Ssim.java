@@ -107,8 +107,8 @@ final class Ssim {
             mxx = new double[sources.length][];
             for (int i = 0; i < sources.length; i++) {
                 x[i] = sources[i].v();
-                mx[i] = new double[outWidth * outHeight];
-                mxx[i] = new double[outWidth * outHeight];
+                mx[i] = Scratch.take(outWidth * outHeight);
+                mxx[i] = Scratch.take(outWidth * outHeight);
                 ValidRows mean = streams[0];
                 ValidRows square = streams[1];
                 mean.reset();
@@ -154,6 +154,15 @@ final class Ssim {
             for (int i = 0; i < r; i++) {
                 out[i] = out[r];
                 out[r + width + i] = out[r + width - 1];
+            }
+        }
+
+        /** Gives the plane-sized arrays back ({@link Scratch}); this object must not be used afterwards. */
+        void release() {
+            for (int i = 0; i < x.length; i++) {
+                Scratch.give(mx[i], mxx[i]);
+                mx[i] = null;
+                mxx[i] = null;
             }
         }
 

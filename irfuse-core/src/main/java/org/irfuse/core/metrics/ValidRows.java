@@ -18,6 +18,18 @@ package org.irfuse.core.metrics;
  * a 17-tap stream 2.3 → 1.3 ms per 640×480 plane). Other lengths run the outputs inside the tap loop, up to
  * four taps per loop ({@link #taps}). Java never reassociates or fuses floating-point operations, so no output
  * changes ({@code ExactKernelsTest} checks the order bit for bit).
+ *
+ * <p>A uniform (box) kernel of odd length, as SSIM's 7×7 window of the cddfuse profile, takes another route:
+ * reassociated sums. The ring holds plain horizontal window sums ({@link #boxRow}, running sums), per-column sums
+ * of the last n of them are kept up to date as rows enter and leave ({@link #boxPush}), and an output is its
+ * column sum times k[0]² — the weighted form's terms, all with the factor k[0]·k[0], added in another order. For
+ * integer-valued planes (every profile's 8-bit planes and their products) every sum is an exact integer, so an
+ * output is k[0]²·(exact window sum) rounded once; the weighted form rounds at every term, which SSIM's
+ * variance (a difference of nearly equal means) magnifies: on the 12,544-value comparison of docs/benchmarks.md
+ * (fifth round) cddfuse SSIM moved by up to 2.3e-10 relative, towards the value with exact variances (4e-13
+ * from it, against 2.2e-10 before). About half the time of the weighted taps, whose horizontal pass needed 7
+ * shifted copies of every input row. On non-integer values the running sums round differently from the
+ * weighted form but stay within ~1e-12 of it ({@code ExactKernelsTest}).
  */
 final class ValidRows {
     private final double[] k;
@@ -37,6 +49,12 @@ final class ValidRows {
     /** {@link #emit} into an offset: the row, before it is copied. */
     private final double[] emitted;
     private int pushed;
+    /** Every tap equal (odd n, step 1): the running-sum route ({@link #boxRow}). */
+    private final boolean box;
+    /** {@code k[0]·k[0]}: the box route's one weight, the same factor every term has in the weighted form. */
+    private final double boxWeight;
+    /** The box route: per output column, the sum of the last n rows' horizontal sums. */
+    private final double[] columnSums;
 
     /** A stream over rows of {@code width} values (kernel symmetric, odd or even length). */
     ValidRows(double[] k, int width, int step) {
@@ -53,7 +71,14 @@ final class ValidRows {
         this.offsets = new int[n];
         this.full = step == 1 ? null : new double[width - n + 1];
         this.emitted = new double[outWidth];
-        this.shifted = new double[Math.min(n, 8)][width];
+        boolean uniform = (n & 1) == 1 && n > 1 && step == 1;
+        for (double v : k) {
+            uniform &= v == k[0];
+        }
+        this.box = uniform;
+        this.boxWeight = k[0] * k[0];
+        this.columnSums = box ? new double[outWidth] : null;
+        this.shifted = new double[box ? 0 : Math.min(n, 8)][width];
     }
 
     int outWidth() {
@@ -75,7 +100,9 @@ final class ValidRows {
         for (int t = 0; t < n; t++) {
             offsets[t] = off + t;
         }
-        if (step == 1) {
+        if (box) {
+            boxPush(src, off, row);
+        } else if (step == 1) {
             horizontal(src, off, row, outWidth);
         } else {
             // Every output of the row through the vectorised taps, then every step-th kept: twice the
@@ -95,6 +122,10 @@ final class ValidRows {
      * same terms in the same order as {@link #taps} ({@link #columns}; with o ≠ 0 through a row of its own).
      */
     void emit(double[] out, int o) {
+        if (box) {
+            boxEmit(out, o);
+            return;
+        }
         int first = pushed - n;
         for (int t = 0; t < n; t++) {
             tapRows[t] = ring[(first + t) % n];
@@ -104,6 +135,97 @@ final class ValidRows {
         } else { // into a row of its own, then copied: an offset would keep the loops scalar
             columns(tapRows, emitted, outWidth);
             System.arraycopy(emitted, 0, out, o, outWidth);
+        }
+    }
+
+    /**
+     * The box route's horizontal pass: {@code out[x] = s[x] + ... + s[x + n − 1]} (s = {@code src} from
+     * {@code off}) for x < len, as running sums ({@code out[x] = out[x − 1] + (s[x + n − 1] − s[x − 1])}). Four
+     * segments of the row run in one loop, so four independent sums are in flight (one running sum is a chain of
+     * dependent additions); each segment starts from its own direct sum. Exact for integer values.
+     */
+    private void boxRow(double[] src, int off, double[] out, int len) {
+        int seg = len / 4;
+        if (seg < 2) {
+            for (int x = 0; x < len; x++) {
+                out[x] = windowSum(src, off + x);
+            }
+            return;
+        }
+        int b1 = seg;
+        int b2 = 2 * seg;
+        int b3 = 3 * seg;
+        double s0 = windowSum(src, off);
+        double s1 = windowSum(src, off + b1);
+        double s2 = windowSum(src, off + b2);
+        double s3 = windowSum(src, off + b3);
+        out[0] = s0;
+        out[b1] = s1;
+        out[b2] = s2;
+        out[b3] = s3;
+        int far = off + n - 1; // s[x + n − 1] = src[far + x]
+        int near = off - 1; // s[x − 1] = src[near + x]
+        for (int m = 1; m < seg; m++) {
+            s0 += src[far + m] - src[near + m];
+            s1 += src[far + b1 + m] - src[near + b1 + m];
+            s2 += src[far + b2 + m] - src[near + b2 + m];
+            s3 += src[far + b3 + m] - src[near + b3 + m];
+            out[m] = s0;
+            out[b1 + m] = s1;
+            out[b2 + m] = s2;
+            out[b3 + m] = s3;
+        }
+        for (int x = b3 + seg; x < len; x++) {
+            s3 += src[far + x] - src[near + x];
+            out[x] = s3;
+        }
+    }
+
+    /** {@code src[at] + ... + src[at + n − 1]}. */
+    private double windowSum(double[] src, int at) {
+        double v = 0;
+        for (int t = 0; t < n; t++) {
+            v += src[at + t];
+        }
+        return v;
+    }
+
+    /**
+     * The box route's push: the row leaving the window (the ring slot about to be reused) is taken off the
+     * column sums, the new row's horizontal sums go into the slot and onto the column sums. Two small loops C2
+     * vectorises (every array indexed by x alone).
+     */
+    private void boxPush(double[] src, int off, double[] slot) {
+        double[] cs = columnSums;
+        int len = outWidth;
+        if (pushed == 0) {
+            java.util.Arrays.fill(cs, 0, len, 0);
+        } else if (pushed >= n) {
+            for (int x = 0; x < len; x++) {
+                cs[x] -= slot[x];
+            }
+        }
+        boxRow(src, off, slot, len);
+        for (int x = 0; x < len; x++) {
+            cs[x] += slot[x];
+        }
+    }
+
+    /** The box route's output row: the column sums (of the last n rows' horizontal sums) times k[0]². */
+    private void boxEmit(double[] out, int o) {
+        double[] cs = columnSums;
+        double wt = boxWeight;
+        int len = outWidth;
+        if (o == 0) {
+            for (int x = 0; x < len; x++) {
+                out[x] = cs[x] * wt;
+            }
+        } else {
+            double[] e = emitted;
+            for (int x = 0; x < len; x++) {
+                e[x] = cs[x] * wt;
+            }
+            System.arraycopy(e, 0, out, o, len);
         }
     }
 

@@ -98,7 +98,7 @@ final class Vif {
                     streams[s][q] = new ValidRows(win, w, 1);
                 }
                 if (s > 0) {
-                    dist[s] = new double[w * h];
+                    dist[s] = Scratch.take(w * h);
                 }
             }
             for (int q = 0; q < 3; q++) {
@@ -116,7 +116,7 @@ final class Vif {
                     if (s == 0) {
                         ref[s][i] = planes[i].v();
                     } else {
-                        ref[s][i] = new double[inW[s] * inH[s]];
+                        ref[s][i] = Scratch.take(inW[s] * inH[s]);
                         Filters.valid(ref[s - 1][i], inW[s - 1], inH[s - 1], down[s], ref[s][i]);
                     }
                     prepare(i, s);
@@ -130,8 +130,8 @@ final class Vif {
             int w = inW[s];
             int ow = outW[s];
             boolean saturate = saturateScale1 && s == 0;
-            double[] m1 = new double[ow * outH[s]];
-            double[] v1 = new double[m1.length];
+            double[] m1 = Scratch.take(ow * outH[s]);
+            double[] v1 = Scratch.take(m1.length);
             ValidRows mu = streams[s][0];
             ValidRows sq = streams[s][1];
             mu.reset();
@@ -179,6 +179,20 @@ final class Vif {
                 for (int i = 0; i < n; i++) {
                     out[i] = Math.min(255, out[i]);
                 }
+            }
+        }
+
+        /**
+         * Gives the plane-sized arrays back ({@link Scratch}); this object must not be used afterwards. The
+         * reference planes of scale 1 are the caller's.
+         */
+        void release() {
+            for (int s = 0; s < SCALES; s++) {
+                Scratch.give(mu1[s][0], mu1[s][1], var1[s][0], var1[s][1], dist[s]);
+                if (s > 0) {
+                    Scratch.give(ref[s][0], ref[s][1]);
+                }
+                mu1[s][0] = mu1[s][1] = var1[s][0] = var1[s][1] = dist[s] = ref[s][0] = ref[s][1] = null;
             }
         }
 

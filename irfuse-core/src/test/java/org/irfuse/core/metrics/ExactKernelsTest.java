@@ -154,7 +154,7 @@ class ExactKernelsTest {
     void validFilteringAddsTheTermsInTheDocumentedOrderForEveryKernelLength() {
         SplittableRandom r = new SplittableRandom(5);
         for (int n = 1; n <= 19; n++) {
-            double[] k = n == 7 ? Filters.box1d(7) : Filters.gaussian1d(n, Math.max(1.5, n / 5.0));
+            double[] k = Filters.gaussian1d(n, Math.max(1.5, n / 5.0));
             int w = n + 23;
             int h = n + 6;
             double[] v = new double[w * h];
@@ -166,6 +166,54 @@ class ExactKernelsTest {
             assertEquals(expected.length, actual.length);
             for (int i = 0; i < expected.length; i++) {
                 sameBits(expected[i], actual[i], n + "-tap output " + i);
+            }
+        }
+    }
+
+    /**
+     * A box kernel (SSIM's 7×7 window of cddfuse) takes ValidRows' running-sum route: on integer planes every
+     * output is k[0]²·(the plain sum of its n×n window), bit for bit, since every partial sum is an exact integer;
+     * on other values it stays within 1e-12 relative of the weighted form (of the window's mean magnitude). Rows
+     * shorter than four segments, odd sizes and several planes through one stream (reset) are covered.
+     */
+    @Test
+    void boxFilteringIsTheExactWindowSumTimesTheSquaredWeight() {
+        SplittableRandom r = new SplittableRandom(21);
+        for (int n : new int[] {3, 5, 7, 9}) {
+            double[] k = Filters.box1d(n);
+            for (int[] s : new int[][] {{n, n}, {n + 1, n + 2}, {n + 7, n + 3}, {n + 8, n + 5}, {640, 19}, {37, 41}}) {
+                int w = s[0];
+                int h = s[1];
+                ValidRows rows = new ValidRows(k, w, 1);
+                for (int plane = 0; plane < 2; plane++) {
+                    double[] v = new double[w * h];
+                    double[] f = new double[w * h];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = r.nextInt(65026); // up to 255², as the products of 8-bit planes
+                        f[i] = r.nextDouble() * 255;
+                    }
+                    int ow = w - n + 1;
+                    int oh = h - n + 1;
+                    double[] actual = new double[ow * oh];
+                    Filters.valid(v, w, h, rows, actual);
+                    for (int y = 0; y < oh; y++) {
+                        for (int x = 0; x < ow; x++) {
+                            double sum = 0;
+                            for (int i = 0; i < n; i++) {
+                                for (int j = 0; j < n; j++) {
+                                    sum += v[(y + i) * w + x + j];
+                                }
+                            }
+                            sameBits(k[0] * k[0] * sum, actual[y * ow + x], n + "-box " + w + "x" + h + " at " + x
+                                    + "," + y);
+                        }
+                    }
+                    double[] weighted = referenceValid(f, w, h, k);
+                    Filters.valid(f, w, h, rows, actual);
+                    for (int i = 0; i < weighted.length; i++) {
+                        assertEquals(weighted[i], actual[i], 1e-12 * 255, n + "-box, real values, output " + i);
+                    }
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.irfuse.core.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -23,6 +24,38 @@ class QabfAngleTest {
             int k = i;
             assertTrue(err <= TOLERANCE, () -> "Sx = " + sx[k] + ", Sy = " + sy[k] + ": " + out[k] + " against "
                     + expected);
+        }
+    }
+
+    /**
+     * The polynomial stage split into four loops (so C2 vectorises it) is, element by element, the one expression
+     * it came from: the same double, on a block at an offset and a tail shorter than the vector length.
+     */
+    @Test
+    void splitPolynomialIsTheOneExpressionBitForBit() {
+        SplittableRandom r = new SplittableRandom(23);
+        double c = Math.sqrt(2) - 1;
+        double[] u = new double[3000];
+        for (int i = 0; i < u.length; i++) {
+            u[i] = i < 4 ? new double[] {0, -0.0, c, -c}[i] : r.nextDouble(-c, c);
+        }
+        double[] expected = new double[u.length];
+        for (int i = 0; i < u.length; i++) {
+            double x = u[i];
+            double z = x * x;
+            double w = z * z;
+            double s1 = z * (FdlibmAtan.AT0 + w * (FdlibmAtan.AT2 + w * (FdlibmAtan.AT4 + w * (FdlibmAtan.AT6
+                    + w * (FdlibmAtan.AT8 + w * FdlibmAtan.AT10)))));
+            double s2 = w * (FdlibmAtan.AT1 + w * (FdlibmAtan.AT3 + w * (FdlibmAtan.AT5 + w * (FdlibmAtan.AT7
+                    + w * FdlibmAtan.AT9))));
+            expected[i] = StrictMath.atan(c) + (x - x * (s1 + s2));
+        }
+        double[][] scratch = new double[4][1024];
+        EdgeMetrics.atanPolynomial(u, 0, 1024, scratch[0], scratch[1], scratch[2], scratch[3]);
+        EdgeMetrics.atanPolynomial(u, 1024, 1024, scratch[0], scratch[1], scratch[2], scratch[3]);
+        EdgeMetrics.atanPolynomial(u, 2048, 952, scratch[0], scratch[1], scratch[2], scratch[3]);
+        for (int i = 0; i < u.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(u[i]), "element " + i);
         }
     }
 
