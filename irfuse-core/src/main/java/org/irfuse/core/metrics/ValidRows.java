@@ -97,9 +97,6 @@ final class ValidRows {
      */
     boolean push(double[] src, int off) {
         double[] row = ring[pushed % n];
-        for (int t = 0; t < n; t++) {
-            offsets[t] = off + t;
-        }
         if (box) {
             boxPush(src, off, row);
         } else if (step == 1) {
@@ -233,7 +230,10 @@ final class ValidRows {
     private void horizontal(double[] src, int off, double[] out, int len) {
         if ((n & 1) == 1 && n <= 17) {
             shiftedTaps(src, off, out, len);
-        } else {
+        } else { // the only route that reads tap offsets
+            for (int t = 0; t < n; t++) {
+                offsets[t] = off + t;
+            }
             taps(src, offsets, out, 0, len);
         }
     }
