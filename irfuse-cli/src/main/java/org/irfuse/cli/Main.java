@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
             DetectCommand.class, SegmentCommand.class, TrainDetectorCommand.class, ReportCommand.class,
             SampleCommand.class, BenchCommand.class, BenchPretrainedCommand.class,
             BenchBilevelCommand.class, BenchMetricsCommand.class, BenchAlignCommand.class, ExportCommand.class,
-            ImportCommand.class, ExportDatasetCommand.class,
+            ImportCommand.class, AverageCommand.class, ExportDatasetCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

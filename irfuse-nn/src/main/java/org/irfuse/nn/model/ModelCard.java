@@ -25,7 +25,7 @@ public final class ModelCard {
     public long parameters;
     public String parametersFile = "fusion.params";
     public String parametersSha256;
-    /** {@code warmup} or {@code bilevel}. */
+    /** {@code warmup}, {@code bilevel} or {@code average} (a weight average of models: {@code ModelAverage}). */
     public String stage;
     public List<String> trainingData = new ArrayList<>();
     public long trainingSteps;
