@@ -47,16 +47,24 @@ final class MutualInformation {
 
         /** Σ over the sources X (in their order) of MI(X, F). */
         double sum(Plane f) {
+            java.util.Arrays.fill(hf, 0);
+            for (double v : f.v()) {
+                hf[(int) v]++;
+            }
+            return sum(f, hf);
+        }
+
+        /**
+         * {@link #sum(Plane)} with F's 256-bin histogram already taken ({@link StatisticalMetrics#histogram}, the
+         * same counts: EN and MI of one F share it). Tang's 254/255 merge affects only the joint histogram.
+         */
+        double sum(Plane f, long[] histF) {
             double[] fv = f.v();
             int n = fv.length;
             if (n != x[0].length) {
                 throw new IllegalArgumentException("fused plane size differs from the sources'");
             }
-            java.util.Arrays.fill(hf, 0);
-            for (double v : fv) {
-                hf[(int) v]++;
-            }
-            double entropyF = plogp(hf, n);
+            double entropyF = plogp(histF, n);
             double sum = 0;
             for (int k = 0; k < x.length; k++) {
                 java.util.Arrays.fill(joint, 0);
