@@ -20,15 +20,18 @@ final class EdgeMetrics {
      */
     static Edges qabfEdges(Plane x) {
         Edges e = new Edges(new double[x.size()], new double[x.size()]);
-        qabfEdges(x, new double[x.size()], new double[x.size()], e, new double[x.size()]);
+        qabfEdges(x, false, new double[x.size()], new double[x.size()], e, new double[x.size()]);
         return e;
     }
 
-    /** {@link #qabfEdges(Plane)} into {@code out} with scratch {@code sx}, {@code sy}, {@code u}. */
-    private static void qabfEdges(Plane x, double[] sx, double[] sy, Edges out, double[] u) {
+    /**
+     * {@link #qabfEdges(Plane)} into {@code out} with scratch {@code sx}, {@code sy}, {@code u};
+     * {@code integral}: every value of x is an integer ({@link #sobel}).
+     */
+    private static void qabfEdges(Plane x, boolean integral, double[] sx, double[] sy, Edges out, double[] u) {
         int w = x.width();
         int h = x.height();
-        sobel(x.v(), w, h, sx, sy);
+        sobel(x.v(), w, h, sx, sy, integral);
         double[] g = out.strength();
         double[] a = out.angle();
         for (int i = 0; i < g.length; i++) {
@@ -38,17 +41,24 @@ final class EdgeMetrics {
     }
 
     /**
-     * {@code Filters.conv2Same3x3} with {@link #SOBEL_X} into {@code sx} and {@link #SOBEL_Y} into {@code sy}.
-     * Inside the border, by the kernels' separable form: with V = down + 2·mid + up and D = down − up (the rows
-     * y + 1, y, y − 1 of column x), Sx(x) = V(x − 1) − V(x + 1) and Sy(x) = D(x − 1) + 2·D(x) + D(x + 1) — conv2's
-     * terms regrouped. On integer-valued planes (every profile's but tang2022's 0..1 Qabf scale) each sum is an
-     * exact integer, so every value is the same double as conv2's; on the 0..1 scale they differ by rounding only
-     * (~1e-16 relative). Written for C2 (JDK 17): the three input rows are copied into rows of their own and the
-     * ±1 neighbours read from copies shifted by one and two, so every loop indexes its arrays by x alone and
-     * vectorises (the per-pixel loop over the plane with six offsets stayed scalar: 0.98 ms per 640×480 plane).
-     * The border pixels go through {@link Filters#conv2Same3x3At}.
+     * {@code Filters.conv2Same3x3} with {@link #SOBEL_X} into {@code sx} and {@link #SOBEL_Y} into {@code sy}, every
+     * value the same double as conv2's.
+     *
+     * <p>{@code integral} (every value an integer, as the 8-bit planes and VIFB's 255·(0..255) are): inside the
+     * border by the kernels' separable form — with V = down + 2·mid + up and D = down − up (rows y + 1, y, y − 1 of
+     * column x), Sx(x) = V(x − 1) − V(x + 1) and Sy(x) = D(x − 1) + 2·D(x) + D(x + 1), conv2's terms regrouped, every
+     * partial sum an exact integer. Written for C2 (JDK 17): the three input rows are copied into rows of their own
+     * and the ±1 neighbours read from copies shifted by one and two, so every loop indexes its arrays by x alone
+     * and vectorises (docs/benchmarks.md, sixth metrics round: 1.8–2.1 → 1.3 ms CPU per 640×480 plane under load).
+     * Otherwise (tang2022's 0..1 scale) conv2's order term by term ({@link #sobelInOrder}): regrouped roundings
+     * there move a few strengths off exact equality with F's, which Qabf's g_X = g_F quirk turns into 1e-4
+     * changes of the value. The border pixels go through {@link Filters#conv2Same3x3At}.
      */
-    static void sobel(double[] src, int w, int h, double[] sx, double[] sy) {
+    static void sobel(double[] src, int w, int h, double[] sx, double[] sy, boolean integral) {
+        if (!integral) {
+            sobelInOrder(src, w, h, sx, sy);
+            return;
+        }
         if (h < 3 || w < 3) {
             for (int y = 0; y < h; y++) {
                 border(src, w, h, sx, sy, y);
@@ -94,6 +104,49 @@ final class EdgeMetrics {
             sy[o + w - 1] = Filters.conv2Same3x3At(src, w, h, SOBEL_Y, w - 1, y);
         }
         border(src, w, h, sx, sy, h - 1);
+    }
+
+    /**
+     * The Sobel pair in one pass over the plane, each response with its non-zero taps in conv2's order (kernel
+     * columns outermost, rows inside, starting from 0), so every value is the same double on any plane.
+     */
+    private static void sobelInOrder(double[] src, int w, int h, double[] sx, double[] sy) {
+        for (int y = 0; y < h; y++) {
+            int o = y * w;
+            if (y == 0 || y == h - 1 || w < 3) {
+                for (int x = 0; x < w; x++) {
+                    sx[o + x] = Filters.conv2Same3x3At(src, w, h, SOBEL_X, x, y);
+                    sy[o + x] = Filters.conv2Same3x3At(src, w, h, SOBEL_Y, x, y);
+                }
+                continue;
+            }
+            int up = o - w; // row y − 1 (kernel row 2)
+            int down = o + w; // row y + 1 (kernel row 0)
+            sx[o] = Filters.conv2Same3x3At(src, w, h, SOBEL_X, 0, y);
+            sy[o] = Filters.conv2Same3x3At(src, w, h, SOBEL_Y, 0, y);
+            for (int x = 1; x < w - 1; x++) {
+                // kernel column 0 reads x + 1, column 2 reads x − 1; SOBEL_X's column 1 is all zero
+                double vx = 0;
+                vx += -1.0 * src[down + x + 1];
+                vx += -2.0 * src[o + x + 1];
+                vx += -1.0 * src[up + x + 1];
+                vx += 1.0 * src[down + x - 1];
+                vx += 2.0 * src[o + x - 1];
+                vx += 1.0 * src[up + x - 1];
+                sx[o + x] = vx;
+                // SOBEL_Y's row 1 is all zero
+                double vy = 0;
+                vy += 1.0 * src[down + x + 1];
+                vy += -1.0 * src[up + x + 1];
+                vy += 2.0 * src[down + x];
+                vy += -2.0 * src[up + x];
+                vy += 1.0 * src[down + x - 1];
+                vy += -1.0 * src[up + x - 1];
+                sy[o + x] = vy;
+            }
+            sx[o + w - 1] = Filters.conv2Same3x3At(src, w, h, SOBEL_X, w - 1, y);
+            sy[o + w - 1] = Filters.conv2Same3x3At(src, w, h, SOBEL_Y, w - 1, y);
+        }
     }
 
     /** Row y of the Sobel responses through {@link Filters#conv2Same3x3At} (zero padding). */
@@ -354,17 +407,23 @@ final class EdgeMetrics {
         private final Edges f;
         /** Σ(g_A + g_B): the sources alone. */
         private final double den;
+        /** Every value of the planes an integer (all scales but tang2022's 0..1): the vectorised Sobel route. */
+        private final boolean integral;
 
-        /** Planes already on the scale the profile computes Qabf on. */
-        QabfSources(Plane a, Plane b) {
+        /**
+         * Planes already on the scale the profile computes Qabf on; {@code integral}: their values (and the fused
+         * planes' later) are all integers.
+         */
+        QabfSources(Plane a, Plane b, boolean integral) {
+            this.integral = integral;
             int n = a.size();
             sx = Scratch.take(n);
             sy = Scratch.take(n);
             this.a = new Edges(Scratch.take(n), Scratch.take(n));
             this.b = new Edges(Scratch.take(n), Scratch.take(n));
             u = Scratch.take(n);
-            qabfEdges(a, sx, sy, this.a, u);
-            qabfEdges(b, sx, sy, this.b, u);
+            qabfEdges(a, integral, sx, sy, this.a, u);
+            qabfEdges(b, integral, sx, sy, this.b, u);
             f = new Edges(Scratch.take(n), Scratch.take(n));
             den = denominator(this.a, this.b);
         }
@@ -381,7 +440,7 @@ final class EdgeMetrics {
             }
             // α_F of every pixel (vectorised, ≈ 1 ns each) costs less than computing it one by one only
             // where a source has an edge, as before
-            qabfEdges(fused, sx, sy, f, u);
+            qabfEdges(fused, integral, sx, sy, f, u);
             // sx, sy, u are free again: the transfer terms' scratch
             return EdgeMetrics.qabf(a, b, f.strength(), f.angle(), den, sx, sy, u);
         }

@@ -158,7 +158,8 @@ final class PreparedPair {
 
     private EdgeMetrics.QabfSources qabf(double scale, Plane first, Plane second) {
         if (qabf == null) {
-            qabf = new EdgeMetrics.QabfSources(qabfScaled(first, scale), qabfScaled(second, scale));
+            // 8-bit planes times 1 or 255 stay integers; divided by 255 (tang2022) they do not
+            qabf = new EdgeMetrics.QabfSources(qabfScaled(first, scale), qabfScaled(second, scale), scale >= 1);
         }
         return qabf;
     }
