@@ -20,15 +20,18 @@ final class EdgeMetrics {
      */
     static Edges qabfEdges(Plane x) {
         Edges e = new Edges(new double[x.size()], new double[x.size()]);
-        qabfEdges(x, new double[x.size()], new double[x.size()], e, new double[x.size()]);
+        qabfEdges(x, false, new double[x.size()], new double[x.size()], e, new double[x.size()]);
         return e;
     }
 
-    /** {@link #qabfEdges(Plane)} into {@code out} with scratch {@code sx}, {@code sy}, {@code u}. */
-    private static void qabfEdges(Plane x, double[] sx, double[] sy, Edges out, double[] u) {
+    /**
+     * {@link #qabfEdges(Plane)} into {@code out} with scratch {@code sx}, {@code sy}, {@code u};
+     * {@code integral}: every value of x is an integer ({@link #sobel}).
+     */
+    private static void qabfEdges(Plane x, boolean integral, double[] sx, double[] sy, Edges out, double[] u) {
         int w = x.width();
         int h = x.height();
-        sobel(x.v(), w, h, sx, sy);
+        sobel(x.v(), w, h, sx, sy, integral);
         double[] g = out.strength();
         double[] a = out.angle();
         for (int i = 0; i < g.length; i++) {
@@ -38,12 +41,76 @@ final class EdgeMetrics {
     }
 
     /**
-     * {@code Filters.conv2Same3x3} with {@link #SOBEL_X} into {@code sx} and {@link #SOBEL_Y} into {@code sy}, in
-     * one pass: inside the border each response is written out with its non-zero taps in conv2's order (kernel
-     * columns outermost, rows inside, starting from 0), so every value is the same double; the border pixels go
-     * through {@link Filters#conv2Same3x3At}. One pass instead of two planes of six row sweeps each.
+     * {@code Filters.conv2Same3x3} with {@link #SOBEL_X} into {@code sx} and {@link #SOBEL_Y} into {@code sy}, every
+     * value the same double as conv2's.
+     *
+     * <p>{@code integral} (every value an integer, as the 8-bit planes and VIFB's 255·(0..255) are): inside the
+     * border by the kernels' separable form — with V = down + 2·mid + up and D = down − up (rows y + 1, y, y − 1 of
+     * column x), Sx(x) = V(x − 1) − V(x + 1) and Sy(x) = D(x − 1) + 2·D(x) + D(x + 1), conv2's terms regrouped, every
+     * partial sum an exact integer. Written for C2 (JDK 17): the three input rows are copied into rows of their own
+     * and the ±1 neighbours read from copies shifted by one and two, so every loop indexes its arrays by x alone
+     * and vectorises (docs/benchmarks.md, sixth metrics round: 1.8–2.1 → 1.3 ms CPU per 640×480 plane under load).
+     * Otherwise (tang2022's 0..1 scale) conv2's order term by term ({@link #sobelInOrder}): regrouped roundings
+     * there move a few strengths off exact equality with F's, which Qabf's g_X = g_F quirk turns into 1e-4
+     * changes of the value. The border pixels go through {@link Filters#conv2Same3x3At}.
      */
-    static void sobel(double[] src, int w, int h, double[] sx, double[] sy) {
+    static void sobel(double[] src, int w, int h, double[] sx, double[] sy, boolean integral) {
+        if (!integral) {
+            sobelInOrder(src, w, h, sx, sy);
+            return;
+        }
+        if (h < 3 || w < 3) {
+            for (int y = 0; y < h; y++) {
+                border(src, w, h, sx, sy, y);
+            }
+            return;
+        }
+        double[] up = new double[w];
+        double[] mid = new double[w];
+        double[] down = new double[w];
+        double[] v = new double[w];
+        double[] d = new double[w];
+        double[] v2 = new double[w];
+        double[] d1 = new double[w];
+        double[] d2 = new double[w];
+        double[] out = new double[w];
+        int m = w - 2; // interior pixels of a row, x = 1 .. w − 2
+        border(src, w, h, sx, sy, 0);
+        for (int y = 1; y < h - 1; y++) {
+            int o = y * w;
+            System.arraycopy(src, o - w, up, 0, w);
+            System.arraycopy(src, o, mid, 0, w);
+            System.arraycopy(src, o + w, down, 0, w);
+            for (int x = 0; x < w; x++) {
+                v[x] = down[x] + 2.0 * mid[x] + up[x];
+            }
+            for (int x = 0; x < w; x++) {
+                d[x] = down[x] - up[x];
+            }
+            System.arraycopy(v, 2, v2, 0, m);
+            System.arraycopy(d, 1, d1, 0, m);
+            System.arraycopy(d, 2, d2, 0, m);
+            for (int j = 0; j < m; j++) { // pixel x = j + 1
+                out[j] = v[j] - v2[j];
+            }
+            System.arraycopy(out, 0, sx, o + 1, m);
+            for (int j = 0; j < m; j++) {
+                out[j] = d[j] + 2.0 * d1[j] + d2[j];
+            }
+            System.arraycopy(out, 0, sy, o + 1, m);
+            sx[o] = Filters.conv2Same3x3At(src, w, h, SOBEL_X, 0, y);
+            sy[o] = Filters.conv2Same3x3At(src, w, h, SOBEL_Y, 0, y);
+            sx[o + w - 1] = Filters.conv2Same3x3At(src, w, h, SOBEL_X, w - 1, y);
+            sy[o + w - 1] = Filters.conv2Same3x3At(src, w, h, SOBEL_Y, w - 1, y);
+        }
+        border(src, w, h, sx, sy, h - 1);
+    }
+
+    /**
+     * The Sobel pair in one pass over the plane, each response with its non-zero taps in conv2's order (kernel
+     * columns outermost, rows inside, starting from 0), so every value is the same double on any plane.
+     */
+    private static void sobelInOrder(double[] src, int w, int h, double[] sx, double[] sy) {
         for (int y = 0; y < h; y++) {
             int o = y * w;
             if (y == 0 || y == h - 1 || w < 3) {
@@ -79,6 +146,15 @@ final class EdgeMetrics {
             }
             sx[o + w - 1] = Filters.conv2Same3x3At(src, w, h, SOBEL_X, w - 1, y);
             sy[o + w - 1] = Filters.conv2Same3x3At(src, w, h, SOBEL_Y, w - 1, y);
+        }
+    }
+
+    /** Row y of the Sobel responses through {@link Filters#conv2Same3x3At} (zero padding). */
+    private static void border(double[] src, int w, int h, double[] sx, double[] sy, int y) {
+        int o = y * w;
+        for (int x = 0; x < w; x++) {
+            sx[o + x] = Filters.conv2Same3x3At(src, w, h, SOBEL_X, x, y);
+            sy[o + x] = Filters.conv2Same3x3At(src, w, h, SOBEL_Y, x, y);
         }
     }
 
@@ -187,6 +263,9 @@ final class EdgeMetrics {
         return den;
     }
 
+    /** The two sigmoids' peaks, 0.9994·0.9879. */
+    private static final double Q_GA = 0.9994 * 0.9879;
+
     /** Exponent arguments below this give 1 + e^x = 1 exactly (e^−37 is under half an ulp of 1). */
     private static final double EXP_FLOOR = -40;
 
@@ -237,17 +316,15 @@ final class EdgeMetrics {
         }
         exp40(e1, o, end);
         exp40(e2, o, end);
+        // Q_g·Q_a = (0.9994·0.9879)/((1 + e1)(1 + e2)): one division instead of two (the products stay below
+        // (1 + e^40)² ≈ 5.5e34; the regrouped roundings are ~1e-16 relative)
         if (add) {
             for (int i = o; i < end; i++) {
-                double qg = 0.9994 / (1 + e1[i]);
-                double qa = 0.9879 / (1 + e2[i]);
-                terms[i] = terms[i] + qg * qa * gx[i];
+                terms[i] = terms[i] + Q_GA / ((1 + e1[i]) * (1 + e2[i])) * gx[i];
             }
         } else {
             for (int i = o; i < end; i++) {
-                double qg = 0.9994 / (1 + e1[i]);
-                double qa = 0.9879 / (1 + e2[i]);
-                terms[i] = qg * qa * gx[i];
+                terms[i] = Q_GA / ((1 + e1[i]) * (1 + e2[i])) * gx[i];
             }
         }
     }
@@ -331,17 +408,23 @@ final class EdgeMetrics {
         private final Edges f;
         /** Σ(g_A + g_B): the sources alone. */
         private final double den;
+        /** Every value of the planes an integer (all scales but tang2022's 0..1): the vectorised Sobel route. */
+        private final boolean integral;
 
-        /** Planes already on the scale the profile computes Qabf on. */
-        QabfSources(Plane a, Plane b) {
+        /**
+         * Planes already on the scale the profile computes Qabf on; {@code integral}: their values (and the fused
+         * planes' later) are all integers.
+         */
+        QabfSources(Plane a, Plane b, boolean integral) {
+            this.integral = integral;
             int n = a.size();
             sx = Scratch.take(n);
             sy = Scratch.take(n);
             this.a = new Edges(Scratch.take(n), Scratch.take(n));
             this.b = new Edges(Scratch.take(n), Scratch.take(n));
             u = Scratch.take(n);
-            qabfEdges(a, sx, sy, this.a, u);
-            qabfEdges(b, sx, sy, this.b, u);
+            qabfEdges(a, integral, sx, sy, this.a, u);
+            qabfEdges(b, integral, sx, sy, this.b, u);
             f = new Edges(Scratch.take(n), Scratch.take(n));
             den = denominator(this.a, this.b);
         }
@@ -358,7 +441,7 @@ final class EdgeMetrics {
             }
             // α_F of every pixel (vectorised, ≈ 1 ns each) costs less than computing it one by one only
             // where a source has an edge, as before
-            qabfEdges(fused, sx, sy, f, u);
+            qabfEdges(fused, integral, sx, sy, f, u);
             // sx, sy, u are free again: the transfer terms' scratch
             return EdgeMetrics.qabf(a, b, f.strength(), f.angle(), den, sx, sy, u);
         }

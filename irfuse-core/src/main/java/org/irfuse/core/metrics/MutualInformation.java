@@ -47,16 +47,24 @@ final class MutualInformation {
 
         /** Σ over the sources X (in their order) of MI(X, F). */
         double sum(Plane f) {
+            java.util.Arrays.fill(hf, 0);
+            for (double v : f.v()) {
+                hf[(int) v]++;
+            }
+            return sum(f, hf);
+        }
+
+        /**
+         * {@link #sum(Plane)} with F's 256-bin histogram already taken ({@link StatisticalMetrics#histogram}, the
+         * same counts: EN and MI of one F share it). Tang's 254/255 merge affects only the joint histogram.
+         */
+        double sum(Plane f, long[] histF) {
             double[] fv = f.v();
             int n = fv.length;
             if (n != x[0].length) {
                 throw new IllegalArgumentException("fused plane size differs from the sources'");
             }
-            java.util.Arrays.fill(hf, 0);
-            for (double v : fv) {
-                hf[(int) v]++;
-            }
-            double entropyF = plogp(hf, n);
+            double entropyF = plogp(histF, n);
             double sum = 0;
             for (int k = 0; k < x.length; k++) {
                 java.util.Arrays.fill(joint, 0);
@@ -78,16 +86,29 @@ final class MutualInformation {
         }
     }
 
-    /** −Σ p ln p of a histogram of n samples. */
+    /** c·ln c for the counts below 4096 (0 for c = 0): most bins of a 256×256 joint histogram hold a few pixels. */
+    private static final double[] C_LN_C = new double[4096];
+
+    static {
+        for (int c = 1; c < C_LN_C.length; c++) {
+            C_LN_C[c] = c * Math.log(c);
+        }
+    }
+
+    /**
+     * −Σ p ln p of a histogram of n samples, p = c/n, as ln n − (1/n)·Σ c ln c: the same sum regrouped, with
+     * c ln c from a table for small counts, so the ≈ 10,000 occupied bins of a joint histogram cost a load each
+     * instead of a logarithm and a branch on c ≠ 0 (0.31 ms per 640×480 joint histogram before, measured).
+     * MI moved by up to 2.9e-12 relative against adding −p ln p bin by bin, towards the exactly summed value
+     * (docs/benchmarks.md, sixth metrics round: the running sum of −p ln p was the less accurate one).
+     */
     private static double plogp(long[] hist, long n) {
+        double[] table = C_LN_C;
         double s = 0;
         for (long c : hist) {
-            if (c != 0) {
-                double p = (double) c / n;
-                s -= p * Math.log(p);
-            }
+            s += c < table.length ? table[(int) c] : c * Math.log(c);
         }
-        return s;
+        return Math.log(n) - s / n;
     }
 
     /**

@@ -63,7 +63,11 @@ final class PreparedPair {
         boolean tang2022 = profile == Profile.TANG2022;
         double meanF = Double.NaN; // shared by SD and CC
         double mse = Double.NaN; // shared by PSNR and MSE
+        long[] histF = null; // shared by EN and MI
         for (Metric m : metrics) {
+            if ((m == Metric.EN || m == Metric.MI) && histF == null) {
+                histF = StatisticalMetrics.histogram(f);
+            }
             if ((m == Metric.SD || m == Metric.CC) && Double.isNaN(meanF)) {
                 meanF = StatisticalMetrics.mean(f.v());
             }
@@ -71,12 +75,12 @@ final class PreparedPair {
                 mse = meanMse(f, tang ? 255 : 1);
             }
             double v = switch (m) {
-                case EN -> StatisticalMetrics.entropy(StatisticalMetrics.histogram(f), f.size());
+                case EN -> StatisticalMetrics.entropy(histF, f.size());
                 case SD -> tang2022 ? StatisticalMetrics.standardDeviationUint8Saturated(f)
                         : Math.sqrt(StatisticalMetrics.sumSquaredDeviations(f.v(), meanF) / f.size());
                 case SF -> StatisticalMetrics.spatialFrequency(f, tang2022 ? 255 : 1);
                 case AG -> StatisticalMetrics.averageGradient(f, profile == Profile.CDDFUSE);
-                case MI -> mi(tang, false).sum(f);
+                case MI -> mi(tang, false).sum(f, histF);
                 case SCD -> correlations().sumOfCorrelationsOfDifferences(f);
                 case CC -> correlations().correlationCoefficient(f, meanF);
                 case VIF -> vif(tang2022).vifSum(f);
@@ -154,7 +158,8 @@ final class PreparedPair {
 
     private EdgeMetrics.QabfSources qabf(double scale, Plane first, Plane second) {
         if (qabf == null) {
-            qabf = new EdgeMetrics.QabfSources(qabfScaled(first, scale), qabfScaled(second, scale));
+            // 8-bit planes times 1 or 255 stay integers; divided by 255 (tang2022) they do not
+            qabf = new EdgeMetrics.QabfSources(qabfScaled(first, scale), qabfScaled(second, scale), scale >= 1);
         }
         return qabf;
     }

@@ -62,6 +62,11 @@ class ExactKernelsTest {
         }
     }
 
+    /**
+     * Both Sobel routes give conv2's doubles: the separable one on integer-valued planes (8-bit and VIFB's
+     * 255·(0..255), where every partial sum is an exact integer), the in-order one on any plane (tang2022's 0..1
+     * scale, fractional values).
+     */
     @Test
     void oneSobelPassIsConv2SameOfBothKernels() {
         SplittableRandom r = new SplittableRandom(7);
@@ -71,21 +76,25 @@ class ExactKernelsTest {
         for (int[] s : sizes) {
             int w = s[0];
             int h = s[1];
-            for (double scale : new double[] {1, 1.0 / 255, 255}) {
+            for (int variant = 0; variant < 4; variant++) {
+                double scale = variant == 2 ? 1.0 / 255 : variant == 1 ? 255 : 1;
+                boolean integral = variant < 2;
                 double[] v = new double[w * h];
                 for (int i = 0; i < v.length; i++) {
-                    v[i] = r.nextInt(256) * scale + (scale == 1 && i % 3 == 0 ? r.nextDouble() : 0);
+                    v[i] = r.nextInt(256) * scale + (variant == 3 && i % 3 == 0 ? r.nextDouble() : 0);
                 }
                 double[] ex = new double[v.length];
                 double[] ey = new double[v.length];
                 Filters.conv2Same3x3(v, w, h, kx, ex);
                 Filters.conv2Same3x3(v, w, h, ky, ey);
-                double[] sx = new double[v.length];
-                double[] sy = new double[v.length];
-                EdgeMetrics.sobel(v, w, h, sx, sy);
-                for (int i = 0; i < v.length; i++) {
-                    sameBits(ex[i], sx[i], w + "x" + h + " Sx at " + i);
-                    sameBits(ey[i], sy[i], w + "x" + h + " Sy at " + i);
+                for (boolean route : integral ? new boolean[] {true, false} : new boolean[] {false}) {
+                    double[] sx = new double[v.length];
+                    double[] sy = new double[v.length];
+                    EdgeMetrics.sobel(v, w, h, sx, sy, route);
+                    for (int i = 0; i < v.length; i++) {
+                        sameBits(ex[i], sx[i], w + "x" + h + " Sx at " + i + " separable " + route);
+                        sameBits(ey[i], sy[i], w + "x" + h + " Sy at " + i + " separable " + route);
+                    }
                 }
             }
         }
