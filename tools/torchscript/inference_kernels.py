@@ -10,18 +10,38 @@ are bit for bit the same (FusionNetworkInferenceTest), and what changes is memor
   (up to 137 MB at paper width, 640x480, bf16) come from mmap and are zero-filled page by page by the kernel on
   first touch; that cost as much as the convolutions (docs/benchmarks.md, "Where the time goes"). ReLU and the
   residual addition run in place on the convolution outputs.
+  Each dense convolution and its ReLU are one oneDNN primitive (mkldnn::_convolution_pointwise with the "relu"
+  post-op, the fused operator PyTorch's Inductor CPU backend emits), which removes a pass over every layer's
+  output; in bf16 on channels-last input the 1x1 convolution runs as a matrix product on the NHWC rows
+  (mkldnn::_linear_pointwise, bias and ReLU fused, its weight put into oneDNN's blocked layout first with
+  mkldnn::_reorder_linear_weight): at lite width (112->32 channels) oneDNN's bf16 1x1 convolution took 2.5x as
+  long (docs/benchmarks.md, "Fused convolution kernels"). Same results bit for bit in both precisions: the
+  convolution, its fp32 accumulation and the rounding are oneDNN's in both forms, and ReLU commutes with rounding.
 - prelu_: PReLU with one slope for all channels, in place: one pass over memory instead of four
   (max(0,x) + a*min(0,x) gives the same values: x for x > 0, a*x otherwise).
 - buffer: an uninitialised flat array in the type of a given array (DJL 0.32 aborts when asked for bf16 arrays).
 
 The module has no state: every method is a pure function of its arguments (and writes only into the buffers and
 the arrays it is told to change in place). Run with Debian's python3-torch (1.13): libtorch 2.5.1 compiles the
-saved code when it loads it.
+saved code when it loads it. The fused oneDNN operators exist in libtorch 2.5.1 but not in 1.13, so their 2.5.1
+schemas (copied from libtorch_cpu.so, `strings | grep '^mkldnn::_'`) are declared here for the 1.13 compiler only;
+the saved code calls them by name and libtorch 2.5.1 binds its own definitions on load.
     /usr/bin/python3 tools/torchscript/inference_kernels.py
 """
 import os
+from typing import List, Optional
 import torch
 from torch import Tensor
+
+if not torch._C._jit_get_schemas_for_operator("mkldnn::_convolution_pointwise"):
+    # torch.library.Library refuses "FRAGMENT" in 1.13; the C++ registrar accepts it. Declarations only, no kernels:
+    # the module is never run in this Python, only compiled and saved.
+    _mkldnn = torch._C._dispatch_library("FRAGMENT", "mkldnn", "", __file__, 0)
+    _mkldnn.define("_convolution_pointwise(Tensor X, Tensor W, Tensor? B, int[] padding, int[] stride, "
+                   "int[] dilation, int groups, str attr, Scalar?[] scalars, str? algorithm) -> Tensor Y")
+    _mkldnn.define("_linear_pointwise(Tensor X, Tensor W, Tensor? B, str attr, Scalar?[] scalars, "
+                   "str? algorithm) -> Tensor Y")
+    _mkldnn.define("_reorder_linear_weight(Tensor self, int? batch_size=None) -> Tensor Y")
 
 
 class InferenceKernels(torch.nn.Module):
@@ -51,10 +71,12 @@ class InferenceKernels(torch.nn.Module):
         channels_last = x.is_contiguous(memory_format=torch.channels_last)
         weights = [w0, w1, w2, w3, w4]
         biases = [b0, b1, b2, b3, b4]
+        no_scalars = torch.jit.annotate(List[Optional[number]], [])
         features = x
         for i in range(5):
-            y = torch.relu_(torch.conv2d(features, weights[i], biases[i], [1, 1], [dilation, dilation],
-                                         [dilation, dilation]))
+            # relu(conv(features)) in one oneDNN primitive (ReLU as its post-op).
+            y = torch.ops.mkldnn._convolution_pointwise(features, weights[i], biases[i], [dilation, dilation], [1, 1],
+                                                        [dilation, dilation], 1, "relu", no_scalars, None)
             c = features.size(1) + y.size(1)
             buffer = buffer_a if i % 2 == 0 else buffer_b
             part = buffer.narrow(0, 0, n * h * w * c)
@@ -64,7 +86,19 @@ class InferenceKernels(torch.nn.Module):
                 grown = part.view([n, c, h, w])
             torch.cat([features, y], 1, out=grown)
             features = grown
-        y = torch.relu_(torch.conv2d(features, wf, bf))
+        if channels_last and x.dtype == torch.bfloat16:
+            # The 1x1 convolution as relu(rows @ wf^T + bf) on the N*H*W x C_in rows of the NHWC features; the
+            # result rows are the NHWC output. The weight is reordered per call (it is tiny, C x C_in): measured with
+            # the reorder included, 31 ms against 74-84 ms for the convolution at lite width, 640x480.
+            cin = features.size(1)
+            cout = wf.size(0)
+            rows = features.permute([0, 2, 3, 1]).reshape([n * h * w, cin])
+            packed = torch.ops.mkldnn._reorder_linear_weight(wf.reshape([cout, cin]), n * h * w)
+            y = torch.ops.mkldnn._linear_pointwise(rows, packed, bf, "relu", no_scalars, None)
+            y = y.view([n, h, w, cout]).permute([0, 3, 1, 2])
+        else:
+            y = torch.ops.mkldnn._convolution_pointwise(features, wf, bf, [0, 0], [1, 1], [1, 1], 1, "relu",
+                                                        no_scalars, None)
         return y.add_(x)
 
 

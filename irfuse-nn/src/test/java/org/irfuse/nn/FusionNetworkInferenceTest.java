@@ -28,11 +28,18 @@ import org.junit.jupiter.api.Test;
 class FusionNetworkInferenceTest {
     @Test
     void inferIsForwardBitForBit() {
+        // Both widths: in bf16 the dense blocks' 1x1 convolution runs as a matrix product of the width's shape.
+        for (Width width : new Width[] {Width.LITE, Width.PAPER}) {
+            inferIsForwardBitForBit(width);
+        }
+    }
+
+    private static void inferIsForwardBitForBit(Width width) {
         int[][] sizes = {{64, 48}, {37, 29}, {64, 48}, {21, 33}};
         for (Precision precision : Precision.values()) {
             try (Compute c = Compute.cpu(); InferencePrecision ip = new InferencePrecision(c, precision);
                     Workspace ws = new Workspace(c, 2)) {
-                FusionNetwork net = FusionModel.initialise(Width.LITE, c, DataType.FLOAT32).network();
+                FusionNetwork net = FusionModel.initialise(width, c, DataType.FLOAT32).network();
                 for (int i = 0; i < sizes.length; i++) {
                     int w = sizes[i][0];
                     int h = sizes[i][1];
@@ -46,7 +53,8 @@ class FusionNetworkInferenceTest {
                         float[] expected = ip.output(net.forward(ip.weights(), new NDList(in), false)
                                 .singletonOrThrow()).toFloatArray();
                         float[] actual = ip.output(net.infer(ip.weights(), in, ws)).toFloatArray();
-                        String what = precision + " " + w + "x" + h + (channelsLast ? " channels-last" : " NCHW");
+                        String what = width.id() + " " + precision + " " + w + "x" + h
+                                + (channelsLast ? " channels-last" : " NCHW");
                         assertArrayEquals(expected, actual, 0f, what);
                         assertTrue(range(expected) > 1e-3, what + ": the untrained network gives a non-trivial output");
                     }
