@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link FusionNetwork#infer} (in-place kernels, reused workspace) gives {@link FusionNetwork#forward}'s result bit
  * for bit, in float32 and bf16, channels-last and plain inputs, odd sizes, and with a workspace that earlier,
- * larger and smaller images have left dirty.
+ * larger and smaller images have left dirty; and a workspace's prepacked weights follow a new set of weights.
  */
 class FusionNetworkInferenceTest {
     @Test
@@ -64,6 +64,29 @@ class FusionNetworkInferenceTest {
     }
 
     @Test
+    void prepackedWeightsAreMadeAnewForNewWeights() {
+        // bf16 weights are cast once per InferencePrecision and packed once per workspace: a workspace that outlives
+        // one set of casts must pack the next set, not reuse the first (packs are keyed on the very arrays).
+        try (Compute c = Compute.cpu(); Workspace ws = new Workspace(c, 2); NDManager step = c.newStep()) {
+            FusionNetwork net = FusionModel.initialise(Width.LITE, c, DataType.FLOAT32).network();
+            NDArray x = InferencePrecision.channelsLast(step.randomUniform(-0.2f, 1.2f, new Shape(1, 2, 24, 40)));
+            float[] before;
+            try (InferencePrecision ip = new InferencePrecision(c, Precision.BF16)) {
+                before = ip.output(net.infer(ip.weights(), ip.input(x), ws)).toFloatArray();
+            }
+            net.getParameters().forEach(p -> p.getValue().getArray().muli(1.5f));
+            try (InferencePrecision ip = new InferencePrecision(c, Precision.BF16)) {
+                NDArray in = ip.input(x);
+                float[] expected = ip.output(net.forward(ip.weights(), new NDList(in), false).singletonOrThrow())
+                        .toFloatArray();
+                float[] actual = ip.output(net.infer(ip.weights(), in, ws)).toFloatArray();
+                assertArrayEquals(expected, actual, 0f);
+                assertTrue(maxDifference(before, actual) > 1e-2, "the new weights change the result");
+            }
+        }
+    }
+
+    @Test
     void inferRefusesToRunUnderAGradientCollector() {
         try (Compute c = Compute.cpu(); Workspace ws = new Workspace(c, 2); NDManager step = c.newStep()) {
             FusionNetwork net = FusionModel.initialise(Width.NANO, c, DataType.FLOAT32).network();
@@ -72,6 +95,14 @@ class FusionNetworkInferenceTest {
                 assertThrows(IllegalStateException.class, () -> net.infer(c.parameters(), x, ws));
             }
         }
+    }
+
+    private static double maxDifference(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
     }
 
     private static double range(float[] v) {
