@@ -69,9 +69,10 @@ class InferenceKernels(torch.nn.Module):
                          w3: Tensor, b3: Tensor, w4: Tensor, b4: Tensor, wf: Tensor, bf: Tensor) -> List[Tensor]:
         # bf16: [conv weight i (oneDNN layout), bias i] for i < 5, then [1x1 weight as a C x C_in matrix (oneDNN
         # layout), bias]; the 2-D last weight tells dense_block to run the matrix product. float32: the arrays as
-        # they are. The reorders take no image size: the layouts oneDNN picks then fit any size (tested at odd sizes).
+        # they are, and on a GPU too (oneDNN is the CPU's). The reorders take no image size: the layouts oneDNN picks
+        # then fit any size (tested at odd sizes).
         packed = [w0, b0, w1, b1, w2, b2, w3, b3, w4, b4, wf, bf]
-        if wf.dtype != torch.bfloat16:
+        if wf.dtype != torch.bfloat16 or wf.device.type != "cpu":
             return packed
         for i in range(5):
             packed[2 * i] = torch.ops.mkldnn._reorder_convolution_weight(packed[2 * i], [dilation, dilation], [1, 1],
@@ -97,9 +98,7 @@ class InferenceKernels(torch.nn.Module):
         no_scalars = torch.jit.annotate(List[Optional[number]], [])
         features = x
         for i in range(5):
-            # relu(conv(features)) in one oneDNN primitive (ReLU as its post-op).
-            y = torch.ops.mkldnn._convolution_pointwise(features, weights[i], biases[i], [dilation, dilation], [1, 1],
-                                                        [dilation, dilation], 1, "relu", no_scalars, None)
+            y = self._conv_relu(features, weights[i], biases[i], dilation, dilation)
             c = features.size(1) + y.size(1)
             buffer = buffer_a if i % 2 == 0 else buffer_b
             part = buffer.narrow(0, 0, n * h * w * c)
@@ -117,9 +116,17 @@ class InferenceKernels(torch.nn.Module):
             y = torch.ops.mkldnn._linear_pointwise(rows, wf, bf, "relu", no_scalars, None)
             y = y.view([n, h, w, cout]).permute([0, 3, 1, 2])
         else:
-            y = torch.ops.mkldnn._convolution_pointwise(features, wf, bf, [0, 0], [1, 1], [1, 1], 1, "relu",
-                                                        no_scalars, None)
+            y = self._conv_relu(features, wf, bf, 0, 1)
         return y.add_(x)
+
+    def _conv_relu(self, x: Tensor, w: Tensor, b: Tensor, padding: int, dilation: int) -> Tensor:
+        # relu(conv(x)): on the CPU one oneDNN primitive (ReLU as its post-op); elsewhere (a CUDA build) the two
+        # operators the DJL blocks call.
+        if x.device.type != "cpu":
+            return torch.relu_(torch.conv2d(x, w, b, [1, 1], [padding, padding], [dilation, dilation]))
+        no_scalars = torch.jit.annotate(List[Optional[number]], [])
+        return torch.ops.mkldnn._convolution_pointwise(x, w, b, [padding, padding], [1, 1], [dilation, dilation], 1,
+                                                       "relu", no_scalars, None)
 
 
 here = os.path.dirname(os.path.abspath(__file__))
