@@ -10,8 +10,8 @@ import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 
 /**
- * The fusion network's inference kernels that DJL 0.32 cannot express: in-place ReLU and PReLU, dense-block
- * concatenations written into reused memory, and oneDNN's fused convolution + ReLU on prepacked weights. They live
+ * The fusion network's inference kernels that DJL 0.32 cannot express: in-place PReLU and residual additions,
+ * dense-block concatenations written into reused memory, and oneDNN's fused convolution + ReLU on prepacked weights. They live
  * in a weight-free TorchScript module ({@code tools/torchscript/inference_kernels.py}) that takes the network's
  * weights as arguments and computes what the DJL blocks compute, in the same order and with the same oneDNN
  * arithmetic, so results are bit for bit those of the blocks (tested).
@@ -78,7 +78,8 @@ public final class InferenceKernels {
      * block input added. The concatenations are written alternately into {@code a} (layers 0, 2, 4: at least
      * N·H·W·(C+5G) elements) and {@code b} (layers 1, 3: N·H·W·(C+4G)), whose contents are overwritten.
      *
-     * Each convolution and its ReLU run as one oneDNN primitive.
+     * <p>On the CPU each convolution and its ReLU run as one oneDNN primitive, and in bf16 the 1×1 convolution as a
+     * matrix product on the NHWC rows (docs/benchmarks.md, "Fused convolution kernels").
      *
      * @param weights weight and bias of the five dilated convolutions, then of the 1×1 convolution (12 arrays),
      *     as {@link #packDenseBlock} made them
