@@ -23,16 +23,23 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link FusionNetwork#infer} (in-place kernels, reused workspace) gives {@link FusionNetwork#forward}'s result bit
  * for bit, in float32 and bf16, channels-last and plain inputs, odd sizes, and with a workspace that earlier,
- * larger and smaller images have left dirty.
+ * larger and smaller images have left dirty; and a workspace's prepacked weights follow a new set of weights.
  */
 class FusionNetworkInferenceTest {
     @Test
     void inferIsForwardBitForBit() {
+        // Both widths: in bf16 the dense blocks' 1x1 convolution runs as a matrix product of the width's shape.
+        for (Width width : new Width[] {Width.LITE, Width.PAPER}) {
+            inferIsForwardBitForBit(width);
+        }
+    }
+
+    private static void inferIsForwardBitForBit(Width width) {
         int[][] sizes = {{64, 48}, {37, 29}, {64, 48}, {21, 33}};
         for (Precision precision : Precision.values()) {
             try (Compute c = Compute.cpu(); InferencePrecision ip = new InferencePrecision(c, precision);
                     Workspace ws = new Workspace(c, 2)) {
-                FusionNetwork net = FusionModel.initialise(Width.LITE, c, DataType.FLOAT32).network();
+                FusionNetwork net = FusionModel.initialise(width, c, DataType.FLOAT32).network();
                 for (int i = 0; i < sizes.length; i++) {
                     int w = sizes[i][0];
                     int h = sizes[i][1];
@@ -46,11 +53,35 @@ class FusionNetworkInferenceTest {
                         float[] expected = ip.output(net.forward(ip.weights(), new NDList(in), false)
                                 .singletonOrThrow()).toFloatArray();
                         float[] actual = ip.output(net.infer(ip.weights(), in, ws)).toFloatArray();
-                        String what = precision + " " + w + "x" + h + (channelsLast ? " channels-last" : " NCHW");
+                        String what = width.id() + " " + precision + " " + w + "x" + h
+                                + (channelsLast ? " channels-last" : " NCHW");
                         assertArrayEquals(expected, actual, 0f, what);
                         assertTrue(range(expected) > 1e-3, what + ": the untrained network gives a non-trivial output");
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void prepackedWeightsAreMadeAnewForNewWeights() {
+        // bf16 weights are cast once per InferencePrecision and packed once per workspace: a workspace that outlives
+        // one set of casts must pack the next set, not reuse the first (packs are keyed on the very arrays).
+        try (Compute c = Compute.cpu(); Workspace ws = new Workspace(c, 2); NDManager step = c.newStep()) {
+            FusionNetwork net = FusionModel.initialise(Width.LITE, c, DataType.FLOAT32).network();
+            NDArray x = InferencePrecision.channelsLast(step.randomUniform(-0.2f, 1.2f, new Shape(1, 2, 24, 40)));
+            float[] before;
+            try (InferencePrecision ip = new InferencePrecision(c, Precision.BF16)) {
+                before = ip.output(net.infer(ip.weights(), ip.input(x), ws)).toFloatArray();
+            }
+            net.getParameters().forEach(p -> p.getValue().getArray().muli(1.5f));
+            try (InferencePrecision ip = new InferencePrecision(c, Precision.BF16)) {
+                NDArray in = ip.input(x);
+                float[] expected = ip.output(net.forward(ip.weights(), new NDList(in), false).singletonOrThrow())
+                        .toFloatArray();
+                float[] actual = ip.output(net.infer(ip.weights(), in, ws)).toFloatArray();
+                assertArrayEquals(expected, actual, 0f);
+                assertTrue(maxDifference(before, actual) > 1e-2, "the new weights change the result");
             }
         }
     }
@@ -64,6 +95,14 @@ class FusionNetworkInferenceTest {
                 assertThrows(IllegalStateException.class, () -> net.infer(c.parameters(), x, ws));
             }
         }
+    }
+
+    private static double maxDifference(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
     }
 
     private static double range(float[] v) {

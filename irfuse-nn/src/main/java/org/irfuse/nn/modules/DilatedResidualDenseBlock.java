@@ -59,8 +59,10 @@ public final class DilatedResidualDenseBlock extends AbstractBlock {
 
     /**
      * The inference pass (no gradient recorded): {@link #forward}'s result bit for bit, with the concatenations
-     * written into buffers 0 and 1 of {@code workspace} instead of fresh arrays and ReLU in place
-     * ({@link org.irfuse.nn.runtime.InferenceKernels#denseBlock}).
+     * written into buffers 0 and 1 of {@code workspace} instead of fresh arrays, each convolution and its ReLU as
+     * one oneDNN primitive, and the weights prepacked once per workspace
+     * ({@link org.irfuse.nn.runtime.InferenceKernels#denseBlock},
+     * {@link org.irfuse.nn.runtime.InferenceKernels#packDenseBlock}).
      */
     public NDArray infer(ParameterStore ps, NDArray x, Workspace workspace) {
         Shape s = x.getShape();
@@ -74,7 +76,9 @@ public final class DilatedResidualDenseBlock extends AbstractBlock {
         }
         weights.add(value(ps, fuse, "weight", x));
         weights.add(value(ps, fuse, "bias", x));
-        return workspace.kernels().denseBlock(x, a, b, DILATION, weights);
+        NDList packed = workspace.packed(this, weights,
+                (raw, owner) -> workspace.kernels().packDenseBlock(DILATION, raw, owner));
+        return workspace.kernels().denseBlock(x, a, b, DILATION, packed);
     }
 
     private static NDArray value(ParameterStore ps, Block conv, String name, NDArray x) {

@@ -10,10 +10,11 @@ import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 
 /**
- * The fusion network's inference kernels that DJL 0.32 cannot express: in-place ReLU and PReLU, and dense-block
- * concatenations written into reused memory. They live in a weight-free TorchScript module
- * ({@code tools/torchscript/inference_kernels.py}) that takes the network's weights as arguments and calls the same
- * libtorch operators as the DJL blocks, in the same order, so results are bit for bit those of the blocks (tested).
+ * The fusion network's inference kernels that DJL 0.32 cannot express: in-place PReLU and residual additions,
+ * dense-block concatenations written into reused memory, and oneDNN's fused convolution + ReLU on prepacked weights. They live
+ * in a weight-free TorchScript module ({@code tools/torchscript/inference_kernels.py}) that takes the network's
+ * weights as arguments and computes what the DJL blocks compute, in the same order and with the same oneDNN
+ * arithmetic, so results are bit for bit those of the blocks (tested).
  *
  * <p>Why (docs/benchmarks.md, "Where the time goes"): every fresh array above glibc's 32 MB mmap threshold is mapped
  * anew and zero-filled by the kernel page by page on first touch. The dense blocks' five growing concatenations and
@@ -52,19 +53,41 @@ public final class InferenceKernels {
     }
 
     /**
+     * A dense block's 12 weight arrays (as {@link #denseBlock} takes them) in the form it runs fastest on, in
+     * {@code owner}: in bf16 oneDNN's blocked layouts, and the 1×1 convolution's weight as a matrix (oneDNN's
+     * opaque arrays: only hand them back to {@link #denseBlock}); in float32 the same arrays. Same results bit for
+     * bit; made once per fuser ({@link Workspace#packed}).
+     */
+    public NDList packDenseBlock(int dilation, NDList weights, NDManager owner) {
+        checkDenseWeights(weights);
+        IValue[] in = new IValue[1 + weights.size()];
+        in[0] = IValue.from(dilation);
+        for (int i = 0; i < weights.size(); i++) {
+            in[1 + i] = IValue.from(pt(weights.get(i)));
+        }
+        try (IValue out = IValueUtils.runMethod(module, "pack_dense_block", in)) {
+            return new NDList(out.toTensorArray((PtNDManager) owner));
+        } finally {
+            close(in);
+        }
+    }
+
+    /**
      * One dilated residual dense block (METHOD.md; {@code DilatedResidualDenseBlock}): five 3×3 convolutions at the
      * given dilation, each followed by ReLU and concatenated onto its input, then a 1×1 convolution, ReLU and the
      * block input added. The concatenations are written alternately into {@code a} (layers 0, 2, 4: at least
      * N·H·W·(C+5G) elements) and {@code b} (layers 1, 3: N·H·W·(C+4G)), whose contents are overwritten.
      *
-     * @param weights weight and bias of the five dilated convolutions, then of the 1×1 convolution (12 arrays)
+     * <p>On the CPU each convolution and its ReLU run as one oneDNN primitive, and in bf16 the 1×1 convolution as a
+     * matrix product on the NHWC rows (docs/benchmarks.md, "Fused convolution kernels").
+     *
+     * @param weights weight and bias of the five dilated convolutions, then of the 1×1 convolution (12 arrays),
+     *     as {@link #packDenseBlock} made them
      * @return a new array, in {@code x}'s manager
      */
     public NDArray denseBlock(NDArray x, NDArray a, NDArray b, int dilation, NDList weights) {
         guard();
-        if (weights.size() != 12) {
-            throw new IllegalArgumentException("a dense block has 12 weight arrays, got " + weights.size());
-        }
+        checkDenseWeights(weights);
         IValue[] in = new IValue[4 + weights.size()];
         in[0] = IValue.from(pt(x));
         in[1] = IValue.from(pt(a));
@@ -74,6 +97,12 @@ public final class InferenceKernels {
             in[4 + i] = IValue.from(pt(weights.get(i)));
         }
         return call(x.getManager(), "dense_block", in);
+    }
+
+    private static void checkDenseWeights(NDList weights) {
+        if (weights.size() != 12) {
+            throw new IllegalArgumentException("a dense block has 12 weight arrays, got " + weights.size());
+        }
     }
 
     private NDArray call(NDManager owner, String method, IValue... in) {
