@@ -1,6 +1,7 @@
 package org.irfuse.nn.fusion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -75,6 +76,11 @@ public final class Fuser implements AutoCloseable {
      * @param tile side of the kept part of each tile
      */
     public Fuser(FusionNetwork network, Compute compute, Precision precision, long tileAbove, int tile) {
+        this(network, compute, precision, tileAbove, tile, true);
+    }
+
+    /** {@code kernels} false: the plain forward pass, as on a libtorch without oneDNN ({@link #openWorkspace}). */
+    Fuser(FusionNetwork network, Compute compute, Precision precision, long tileAbove, int tile, boolean kernels) {
         if (tile < 16) {
             throw new IllegalArgumentException("tile size must be at least 16 pixels, got " + tile);
         }
@@ -84,7 +90,29 @@ public final class Fuser implements AutoCloseable {
         this.tileAbove = tileAbove;
         this.tile = tile;
         this.inference = new InferencePrecision(compute, precision);
-        this.workspace = new Workspace(compute, 2);
+        this.workspace = kernels ? openWorkspace(compute) : null;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * The inference kernels' workspace, or null when this libtorch cannot load them: they call oneDNN's fused
+     * operators ({@code mkldnn::_convolution_pointwise}, {@code _linear_pointwise}), which exist only in builds with
+     * oneDNN — DJL's Linux x86-64 libtorch has them, builds for other platforms were not checked. Without them the
+     * network's plain forward pass runs instead: the same results bit for bit ({@code FusionNetworkInferenceTest}),
+     * slower and with more memory traffic (docs/benchmarks.md, "Fused convolution kernels").
+     */
+    static Workspace openWorkspace(Compute compute) {
+        try {
+            return new Workspace(compute, 2);
+        } catch (RuntimeException e) {
+            if (WARNED.compareAndSet(false, true)) {
+                System.err.println("irfuse: warning: this libtorch cannot load the fused inference kernels ("
+                        + e.getMessage() + "); fusing with the plain network instead (same results, slower)");
+            }
+            return null;
+        }
     }
 
     public Precision precision() {
@@ -158,7 +186,10 @@ public final class Fuser implements AutoCloseable {
             try (NDManager step = compute.newStep()) {
                 // N×H×W×2 contiguous, viewed as N×2×H×W: channels-last strides, which the convolutions keep.
                 NDArray x = step.create(input, new Shape(1, ch, cw, 2), DataType.FLOAT32).transpose(0, 3, 1, 2);
-                NDArray raw = network.infer(inference.weights(), inference.input(x), workspace);
+                NDArray raw = workspace != null
+                        ? network.infer(inference.weights(), inference.input(x), workspace)
+                        : network.forward(inference.weights(), new NDList(inference.input(x)), false)
+                                .singletonOrThrow();
                 NDArray fused = inference.output(raw);
                 if (fused != raw) {
                     Intermediates.release(raw);
@@ -197,7 +228,9 @@ public final class Fuser implements AutoCloseable {
     /** Frees the workspace and the bf16 weight copies. */
     @Override
     public void close() {
-        workspace.close();
+        if (workspace != null) {
+            workspace.close();
+        }
         inference.close();
     }
 }
