@@ -100,7 +100,7 @@ public final class Fuser implements AutoCloseable {
      * The inference kernels' workspace, or null when this libtorch cannot load them: they call oneDNN's fused
      * operators ({@code mkldnn::_convolution_pointwise}, {@code _linear_pointwise}), which exist only in builds with
      * oneDNN — DJL's Linux x86-64 libtorch has them, builds for other platforms were not checked. Without them the
-     * network's plain forward pass runs instead: the same results bit for bit ({@code FusionNetworkInferenceTest}),
+     * network's plain forward pass runs instead: the same results bit for bit ({@code FuserFallbackTest}),
      * slower and with more memory traffic (docs/benchmarks.md, "Fused convolution kernels").
      */
     static Workspace openWorkspace(Compute compute) {
