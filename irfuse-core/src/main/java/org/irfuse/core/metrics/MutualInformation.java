@@ -27,7 +27,6 @@ final class MutualInformation {
         private final boolean merge254;
         private final double[][] x;
         private final double[] hx;
-        private final long[] hf = new long[256];
         private final long[] joint = new long[256 * 256];
 
         Sources(boolean bits, boolean merge254, Plane... sources) {
@@ -37,21 +36,13 @@ final class MutualInformation {
             hx = new double[sources.length];
             for (int k = 0; k < sources.length; k++) {
                 x[k] = sources[k].v();
-                long[] h = new long[256];
-                for (double v : x[k]) {
-                    h[(int) v]++;
-                }
-                hx[k] = plogp(h, x[k].length);
+                hx[k] = plogp(StatisticalMetrics.histogram(sources[k]), x[k].length);
             }
         }
 
         /** Σ over the sources X (in their order) of MI(X, F). */
         double sum(Plane f) {
-            java.util.Arrays.fill(hf, 0);
-            for (double v : f.v()) {
-                hf[(int) v]++;
-            }
-            return sum(f, hf);
+            return sum(f, StatisticalMetrics.histogram(f));
         }
 
         /**

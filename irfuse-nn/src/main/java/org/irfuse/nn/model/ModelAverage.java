@@ -41,28 +41,23 @@ public final class ModelAverage {
             models.add(FusionModel.load(f, compute));
         }
         FusionModel first = models.get(0);
-        PairList<String, Parameter> target = first.network().getParameters();
+        // One width, one architecture: FusionModel.load has checked each file's shapes against its width.
         for (int m = 1; m < models.size(); m++) {
-            FusionModel other = models.get(m);
-            String origin = folders.get(m) + ": cannot be averaged with " + folders.get(0);
-            if (other.network().width() != first.network().width()) {
-                throw new IOException(origin + " (width " + other.network().width().id() + " against "
-                        + first.network().width().id() + ")");
-            }
-            PairList<String, Parameter> ps = other.network().getParameters();
-            for (int k = 0; k < target.size(); k++) {
-                if (!ps.get(k).getKey().equals(target.get(k).getKey())
-                        || !ps.get(k).getValue().getArray().getShape().equals(
-                        target.get(k).getValue().getArray().getShape())) {
-                    throw new IOException(origin + " (parameter " + ps.get(k).getKey() + " differs)");
-                }
+            if (models.get(m).network().width() != first.network().width()) {
+                throw new IOException(folders.get(m) + ": cannot be averaged with " + folders.get(0) + " (width "
+                        + models.get(m).network().width().id() + " against " + first.network().width().id() + ")");
             }
         }
+        List<PairList<String, Parameter>> params = new ArrayList<>();
+        for (FusionModel m : models) {
+            params.add(m.network().getParameters());
+        }
+        PairList<String, Parameter> target = params.get(0);
         for (int k = 0; k < target.size(); k++) {
             NDArray out = target.get(k).getValue().getArray();
             double[] sum = new double[Math.toIntExact(out.size())];
-            for (FusionModel m : models) {
-                float[] v = m.network().getParameters().get(k).getValue().getArray().toFloatArray();
+            for (PairList<String, Parameter> ps : params) {
+                float[] v = ps.get(k).getValue().getArray().toFloatArray();
                 for (int i = 0; i < v.length; i++) {
                     sum[i] += v[i];
                 }
