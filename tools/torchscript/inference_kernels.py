@@ -85,29 +85,17 @@ class InferenceKernels(torch.nn.Module):
                     w0: Tensor, b0: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor,
                     w3: Tensor, b3: Tensor, w4: Tensor, b4: Tensor, wf: Tensor, bf: Tensor) -> Tensor:
         # features <- cat(features, relu(conv_i(features))) five times, then relu(conv1x1(features)) + x, with the
-        # weights as pack_dense_block left them.
-        # Layer i's concatenation goes into the first N*H*W*C_i elements of buffer a (even i) or b (odd i), viewed
-        # as a contiguous N x C_i x H x W array in x's memory format (channels-last, else plain), as the DJL blocks'
-        # concatenation would lay it out: the next convolution reads it without a copy, in the same format.
+        # weights as pack_dense_block left them. Layer i's concatenation goes into buffer a (even i) or b (odd i).
         n = x.size(0)
         h = x.size(2)
         w = x.size(3)
-        channels_last = x.is_contiguous(memory_format=torch.channels_last)
         weights = [w0, w1, w2, w3, w4]
         biases = [b0, b1, b2, b3, b4]
         no_scalars = torch.jit.annotate(List[Optional[number]], [])
         features = x
         for i in range(5):
             y = self._conv_relu(features, weights[i], biases[i], dilation, dilation)
-            c = features.size(1) + y.size(1)
-            buffer = buffer_a if i % 2 == 0 else buffer_b
-            part = buffer.narrow(0, 0, n * h * w * c)
-            if channels_last:
-                grown = part.view([n, h, w, c]).permute([0, 3, 1, 2])
-            else:
-                grown = part.view([n, c, h, w])
-            torch.cat([features, y], 1, out=grown)
-            features = grown
+            features = self.cat_into(buffer_a if i % 2 == 0 else buffer_b, features, y)
         if wf.dim() == 2:
             # The 1x1 convolution as relu(rows @ wf^T + bf) on the N*H*W x C_in rows of the NHWC features (a view
             # for channels-last input, a copy otherwise); the result rows are the NHWC output.
@@ -118,6 +106,24 @@ class InferenceKernels(torch.nn.Module):
         else:
             y = self._conv_relu(features, wf, bf, 0, 1)
         return y.add_(x)
+
+    @torch.jit.export
+    def cat_into(self, buffer: Tensor, features: Tensor, y: Tensor) -> Tensor:
+        # cat(features, y) along the channels, written into the first N*H*W*(C+G) elements of buffer viewed as a
+        # contiguous N x (C+G) x H x W array in features' memory format (channels-last, else plain), as the DJL
+        # blocks' concatenation would lay it out: the next convolution reads it without a copy, in the same format.
+        # (Also timed on its own by `irfuse bench --copy-only`: the copies are memory-bound.)
+        n = features.size(0)
+        h = features.size(2)
+        w = features.size(3)
+        c = features.size(1) + y.size(1)
+        part = buffer.narrow(0, 0, n * h * w * c)
+        if features.is_contiguous(memory_format=torch.channels_last):
+            grown = part.view([n, h, w, c]).permute([0, 3, 1, 2])
+        else:
+            grown = part.view([n, c, h, w])
+        torch.cat([features, y], 1, out=grown)
+        return grown
 
     def _conv_relu(self, x: Tensor, w: Tensor, b: Tensor, padding: int, dilation: int) -> Tensor:
         # relu(conv(x)): on the CPU one oneDNN primitive (ReLU as its post-op); elsewhere (a CUDA build) the two

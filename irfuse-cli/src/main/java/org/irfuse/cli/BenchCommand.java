@@ -18,6 +18,7 @@ import org.irfuse.nn.modules.FusionNetwork.Width;
 import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.runtime.OpProfile;
 import org.irfuse.nn.runtime.Precision;
+import org.irfuse.nn.runtime.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,6 +42,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "fp32, bf16 or auto") String precision;
     @Option(names = "--conv-only", description = "time a 64→64 3×3 convolution at the same size instead (ceiling)")
     boolean convOnly;
+    @Option(names = "--copy-only", description = "time the dense blocks' largest concatenation (96 + 16 channels at "
+            + "the size) instead: the memory rate their copies run at")
+    boolean copyOnly;
     @Option(names = "--trace", paramLabel = "FILE", description = "run the timed runs under libtorch's operator "
             + "profiler, write its trace (Chrome JSON) to FILE and print self time per operator; default: off")
     Path trace;
@@ -58,6 +62,10 @@ public final class BenchCommand implements Callable<Integer> {
             Precision p = Precision.resolve(precision, c.device());
             if (convOnly) {
                 convCeiling(c, p, w, h, t);
+                return 0;
+            }
+            if (copyOnly) {
+                copyRate(c, p, w, h, t);
                 return 0;
             }
             Width wd = Width.parse(width);
@@ -119,6 +127,33 @@ public final class BenchCommand implements Callable<Integer> {
             double gmac = 64.0 * 64 * 9 * w * h / 1e9;
             System.out.printf(Locale.ROOT, "conv3x3 64->64 precision=%s threads=%s size=%dx%d median_ms=%.0f "
                     + "gmac=%.2f gmac_per_s=%.1f%n", p.id(), t, w, h, median(ms), gmac, gmac / (median(ms) / 1000));
+        }
+    }
+
+    /**
+     * The memory side of the network: the lite dense block's last concatenation (96 + 16 → 112 channels,
+     * channels-last, into a reused buffer), as the blocks run it ({@code InferenceKernels#concatenateInto}). The
+     * copies are memory-bound, so this reads as a rate of bytes (each element read once and written once).
+     */
+    private void copyRate(Compute c, Precision p, int w, int h, String t) {
+        int have = 96;
+        int growth = 16;
+        try (NDManager s = c.newStep(); Workspace ws = new Workspace(c, 1)) {
+            NDArray f = s.randomUniform(0, 1, new Shape(1, h, w, have)).transpose(0, 3, 1, 2);
+            NDArray g = s.randomUniform(0, 1, new Shape(1, h, w, growth)).transpose(0, 3, 1, 2);
+            if (p == Precision.BF16) {
+                f = c.bfloat16().cast(f);
+                g = c.bfloat16().cast(g);
+            }
+            NDArray features = f;
+            NDArray y = g;
+            NDArray buffer = ws.buffer(0, (long) (have + growth) * w * h, features);
+            double[] ms = time(() -> ws.kernels().concatenateInto(buffer, features, y).close());
+            int bytes = p == Precision.BF16 ? 2 : 4;
+            double gb = 2.0 * (have + growth) * w * h * bytes / 1e9;
+            System.out.printf(Locale.ROOT, "concat %d+%d->%d precision=%s threads=%s size=%dx%d median_ms=%.1f "
+                    + "gb_moved=%.3f gb_per_s=%.1f%n", have, growth, have + growth, p.id(), t, w, h, median(ms), gb,
+                    gb / (median(ms) / 1000));
         }
     }
 

@@ -1,6 +1,7 @@
 package org.irfuse.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,38 @@ class FusionNetworkInferenceTest {
                 float[] actual = ip.output(net.infer(ip.weights(), in, ws)).toFloatArray();
                 assertArrayEquals(expected, actual, 0f);
                 assertTrue(maxDifference(before, actual) > 1e-2, "the new weights change the result");
+            }
+        }
+    }
+
+    @Test
+    void concatenateIntoWritesTheConcatenationIntoTheBuffer() {
+        // The dense blocks' concatenation (also what `irfuse bench --copy-only` times): cat(features, y) in the
+        // buffer's memory, laid out in features' format, the buffer's old contents overwritten.
+        try (Compute c = Compute.cpu(); Workspace ws = new Workspace(c, 1); NDManager step = c.newStep()) {
+            for (boolean channelsLast : new boolean[] {true, false}) {
+                NDArray f = step.randomUniform(-1, 1, new Shape(1, 5, 3, 4));
+                NDArray y = step.randomUniform(-1, 1, new Shape(1, 2, 3, 4));
+                if (channelsLast) {
+                    f = InferencePrecision.channelsLast(f);
+                    y = InferencePrecision.channelsLast(y);
+                }
+                // An earlier, larger concatenation of sevens leaves the buffer dirty; the result must not depend on it.
+                NDArray buffer = ws.buffer(0, 8 * 3 * 4, f);
+                ws.kernels().concatenateInto(buffer, step.full(new Shape(1, 6, 3, 4), 7f), step.full(new Shape(1, 2,
+                        3, 4), 7f));
+                NDArray grown = ws.kernels().concatenateInto(buffer, f, y);
+                float[] expected = f.concat(y, 1).toFloatArray();
+                assertArrayEquals(expected, grown.toFloatArray(), 0f, channelsLast ? "channels-last" : "NCHW");
+                // In the buffer itself: NHWC order for channels-last features (pixel 0's 7 channels first), plain
+                // NCHW order otherwise; the elements past the concatenation untouched.
+                float[] raw = buffer.toFloatArray();
+                float[] layout = (channelsLast ? f.concat(y, 1).transpose(0, 2, 3, 1) : f.concat(y, 1))
+                        .toFloatArray();
+                for (int i = 0; i < layout.length; i++) {
+                    assertEquals(layout[i], raw[i], 0f, "buffer element " + i);
+                }
+                assertEquals(7f, raw[raw.length - 1], 0f);
             }
         }
     }

@@ -99,6 +99,19 @@ public final class InferenceKernels {
         return call(x.getManager(), "dense_block", in);
     }
 
+    /**
+     * {@code cat(features, y)} along the channels, written into the first N·H·W·(C+G) elements of {@code buffer}
+     * (whose contents are overwritten) in {@code features}' memory format: the dense blocks' concatenation, exposed
+     * so that {@code irfuse bench --copy-only} times the very kernel the blocks run.
+     *
+     * @return a view of {@code buffer} as an N×(C+G)×H×W array, in {@code features}' manager
+     */
+    public NDArray concatenateInto(NDArray buffer, NDArray features, NDArray y) {
+        guard();
+        return call(features.getManager(), "cat_into", IValue.from(pt(buffer)), IValue.from(pt(features)),
+                IValue.from(pt(y)));
+    }
+
     private static void checkDenseWeights(NDList weights) {
         if (weights.size() != 12) {
             throw new IllegalArgumentException("a dense block has 12 weight arrays, got " + weights.size());

@@ -1,0 +1,26 @@
+package org.irfuse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code irfuse bench}'s probes print the figures docs/benchmarks.md quotes, with the arithmetic stated. */
+class BenchCommandTest {
+    @Test
+    void copyOnlyReportsTheBytesOfTheLargestConcatenation() {
+        CliRun r = CliRun.of("bench", "--copy-only", "--size", "40x30", "--repeats", "3", "--threads", "1",
+                "--precision", "fp32");
+        assertEquals(0, r.exitCode(), r.err());
+        Matcher m = Pattern.compile("concat 96\\+16->112 precision=fp32 threads=1 size=40x30 median_ms=([0-9.]+) "
+                + "gb_moved=([0-9.]+) gb_per_s=([0-9.]+)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        // 112 channels × 40 × 30 pixels × 4 bytes, read once and written once: 1,075,200 bytes.
+        assertEquals("0.001", m.group(2));
+        double ms = Double.parseDouble(m.group(1));
+        double rate = Double.parseDouble(m.group(3));
+        assertEquals(2.0 * 112 * 40 * 30 * 4 / 1e9 / (ms / 1000), rate, 0.05 * rate + 0.1, "rate = bytes / median");
+    }
+}
