@@ -151,7 +151,7 @@ public final class BenchCommand implements Callable<Integer> {
             double[] ms = time(() -> ws.kernels().concatenateInto(buffer, features, y).close());
             int bytes = p == Precision.BF16 ? 2 : 4;
             double gb = 2.0 * (have + growth) * w * h * bytes / 1e9;
-            System.out.printf(Locale.ROOT, "concat %d+%d->%d precision=%s threads=%s size=%dx%d median_ms=%.1f "
+            System.out.printf(Locale.ROOT, "concat %d+%d->%d precision=%s threads=%s size=%dx%d median_ms=%.3f "
                     + "gb_moved=%.3f gb_per_s=%.1f%n", have, growth, have + growth, p.id(), t, w, h, median(ms), gb,
                     gb / (median(ms) / 1000));
         }
