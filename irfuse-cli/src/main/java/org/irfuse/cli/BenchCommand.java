@@ -19,13 +19,15 @@ import org.irfuse.nn.runtime.Compute;
 import org.irfuse.nn.runtime.OpProfile;
 import org.irfuse.nn.runtime.Precision;
 import org.irfuse.nn.runtime.Workspace;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code irfuse bench}: median time and peak memory to fuse one pair at a given width, precision and thread count,
  * or ({@code --conv-only}) the multiply-add rate of one large 3×3 convolution through the same engine in the same
- * layout and precision (the ceiling the network can reach). One configuration per process, because libtorch fixes
+ * layout and precision (the host's matrix-unit rate at that moment), or ({@code --copy-only}) the memory rate
+ * of the dense blocks' largest concatenation. One configuration per process, because libtorch fixes
  * its thread count at start and peak memory is per process; {@code bin/bench-fuse} loops over configurations.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -40,11 +42,19 @@ public final class BenchCommand implements Callable<Integer> {
     SharedOptions.Threads threadsOption;
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
             description = "fp32, bf16 or auto") String precision;
-    @Option(names = "--conv-only", description = "time a 64→64 3×3 convolution at the same size instead (ceiling)")
-    boolean convOnly;
-    @Option(names = "--copy-only", description = "time the dense blocks' largest concatenation (96 + 16 channels at "
-            + "the size) instead: the memory rate their copies run at")
-    boolean copyOnly;
+    /** At most one probe instead of the fusion: picocli refuses both together. */
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Probe probe = new Probe();
+
+    static final class Probe {
+        @Option(names = "--conv-only", description = "time a 64→64 3×3 convolution at the same size instead "
+                + "(the engine's multiply-add rate)")
+        boolean convOnly;
+        @Option(names = "--copy-only", description = "time the dense blocks' largest concatenation (96 + 16 "
+                + "channels at the size) instead: the memory rate their copies run at")
+        boolean copyOnly;
+    }
+
     @Option(names = "--trace", paramLabel = "FILE", description = "run the timed runs under libtorch's operator "
             + "profiler, write its trace (Chrome JSON) to FILE and print self time per operator; default: off")
     Path trace;
@@ -60,11 +70,11 @@ public final class BenchCommand implements Callable<Integer> {
         String t = threadsOption.threads == null ? "all" : threadsOption.threads.toString();
         try (Compute c = Compute.cpu()) {
             Precision p = Precision.resolve(precision, c.device());
-            if (convOnly) {
+            if (probe.convOnly) {
                 convCeiling(c, p, w, h, t);
                 return 0;
             }
-            if (copyOnly) {
+            if (probe.copyOnly) {
                 copyRate(c, p, w, h, t);
                 return 0;
             }

@@ -26,4 +26,11 @@ class BenchCommandTest {
         double slack = bytes / 1e9 / ((ms - 0.0005) / 1000) - bytes / 1e9 / (ms / 1000);
         assertEquals(bytes / 1e9 / (ms / 1000), rate, slack + 0.051, "rate = bytes / median (printed to 0.1 GB/s)");
     }
+
+    @Test
+    void theTwoProbesExcludeEachOther() {
+        CliRun r = CliRun.of("bench", "--copy-only", "--conv-only", "--size", "16x16", "--repeats", "1");
+        assertEquals(2, r.exitCode(), r.out());
+        assertTrue(r.err().contains("--conv-only, --copy-only are mutually exclusive"), r.err());
+    }
 }
