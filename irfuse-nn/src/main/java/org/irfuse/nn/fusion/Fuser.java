@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.irfuse.core.image.Image;
 import org.irfuse.core.image.YCbCr;
 import org.irfuse.nn.modules.FusionNetwork;
@@ -56,6 +57,8 @@ public final class Fuser implements AutoCloseable {
     private final int tile;
     private final InferencePrecision inference;
     private final Workspace workspace;
+    /** The missing-kernels warning is printed once per process, not once per fuser. */
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
     private ByteBuffer input = ByteBuffer.allocateDirect(0);
     private TileProgress tileProgress = (done, rows) -> { };
 
@@ -92,9 +95,6 @@ public final class Fuser implements AutoCloseable {
         this.inference = new InferencePrecision(compute, precision);
         this.workspace = kernels ? openWorkspace(compute) : null;
     }
-
-    private static final java.util.concurrent.atomic.AtomicBoolean WARNED =
-            new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * The inference kernels' workspace, or null when this libtorch cannot load them: they call oneDNN's fused

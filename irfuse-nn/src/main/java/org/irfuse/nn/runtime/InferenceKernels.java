@@ -8,6 +8,7 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
+import java.util.Arrays;
 
 /**
  * The fusion network's inference kernels that DJL 0.32 cannot express: in-place PReLU and residual additions,
@@ -59,12 +60,7 @@ public final class InferenceKernels {
      * bit; made once per fuser ({@link Workspace#packed}).
      */
     public NDList packDenseBlock(int dilation, NDList weights, NDManager owner) {
-        checkDenseWeights(weights);
-        IValue[] in = new IValue[1 + weights.size()];
-        in[0] = IValue.from(dilation);
-        for (int i = 0; i < weights.size(); i++) {
-            in[1 + i] = IValue.from(pt(weights.get(i)));
-        }
+        IValue[] in = withDenseWeights(weights, IValue.from(dilation));
         try (IValue out = IValueUtils.runMethod(module, "pack_dense_block", in)) {
             return new NDList(out.toTensorArray((PtNDManager) owner));
         } finally {
@@ -87,16 +83,8 @@ public final class InferenceKernels {
      */
     public NDArray denseBlock(NDArray x, NDArray a, NDArray b, int dilation, NDList weights) {
         guard();
-        checkDenseWeights(weights);
-        IValue[] in = new IValue[4 + weights.size()];
-        in[0] = IValue.from(pt(x));
-        in[1] = IValue.from(pt(a));
-        in[2] = IValue.from(pt(b));
-        in[3] = IValue.from(dilation);
-        for (int i = 0; i < weights.size(); i++) {
-            in[4 + i] = IValue.from(pt(weights.get(i)));
-        }
-        return call(x.getManager(), "dense_block", in);
+        return call(x.getManager(), "dense_block", withDenseWeights(weights, IValue.from(pt(x)), IValue.from(pt(a)),
+                IValue.from(pt(b)), IValue.from(dilation)));
     }
 
     /**
@@ -112,10 +100,17 @@ public final class InferenceKernels {
                 IValue.from(pt(y)));
     }
 
-    private static void checkDenseWeights(NDList weights) {
+    /** The method's leading arguments {@code head}, then a dense block's 12 weight arrays. */
+    private static IValue[] withDenseWeights(NDList weights, IValue... head) {
         if (weights.size() != 12) {
+            close(head);
             throw new IllegalArgumentException("a dense block has 12 weight arrays, got " + weights.size());
         }
+        IValue[] in = Arrays.copyOf(head, head.length + weights.size());
+        for (int i = 0; i < weights.size(); i++) {
+            in[head.length + i] = IValue.from(pt(weights.get(i)));
+        }
+        return in;
     }
 
     private NDArray call(NDManager owner, String method, IValue... in) {
